@@ -1,0 +1,278 @@
+import * as z from 'zod';
+import { parseFreezeWindow } from './freeze.ts';
+import { strictObject } from './strict.ts';
+
+/** Names that end up in branch names, paths and commands: lowercase DNS-label style. */
+const name = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'expected a lowercase name of letters, digits and "-" (max 63)',
+  );
+
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]*(s|m|h|d)$/, 'expected a duration such as "30s", "15m", "2h" or "1d"')
+  .describe('Duration: a positive integer followed by s, m, h or d.');
+
+const repo = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/,
+    'expected a repository path such as "shop/gitops" (GitLab subgroups allowed: "org/team/gitops")',
+  )
+  .refine(
+    (value) => !value.split('/').some((s) => s === '.' || s === '..'),
+    'expected a repository path without "." or ".." segments',
+  );
+
+/** Image name without tag or digest, per the OCI distribution reference grammar (lowercase path). */
+export const imageName = z
+  .string()
+  .regex(
+    /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+    'expected an image name without tag, such as "registry.example.com/shop/web"',
+  );
+
+const repoPath = z.string().min(1).describe('A path relative to the repository root; no "..", not absolute.');
+const envPath = repoPath.describe(
+  'A path relative to the repository root that contains {env} (replaced by the environment or target name); no "..", not absolute.',
+);
+
+const artifact = z.discriminatedUnion('kind', [
+  strictObject({
+    kind: z
+      .literal('kustomize-image')
+      .describe('The images[] entry of a kustomization.yaml: newTag and/or digest.'),
+    path: envPath,
+    image: imageName.describe('The images[].name the entry is found by.'),
+  }),
+  strictObject({
+    kind: z.literal('helm-value').describe('A scalar at a key path in a values file.'),
+    path: envPath,
+    key: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]+(\[[0-9]+\])*(\.[A-Za-z0-9_-]+(\[[0-9]+\])*)*$/,
+        'expected a key path such as "image.tag" or "containers[0].image"',
+      ),
+  }),
+  strictObject({
+    kind: z.literal('file').describe('A file promoted verbatim from the source environment.'),
+    path: envPath,
+  }),
+]);
+
+const app = strictObject({
+  source: repo.optional().describe('The application repository, for compare links and changelogs.'),
+  artifacts: z.array(artifact).min(1, 'expected at least one artifact'),
+  dependsOn: z.array(name).optional().describe('Apps promoted before this one.'),
+});
+
+const accessLevel = z.enum(['guest', 'reporter', 'developer', 'maintainer', 'owner']);
+
+const approvers = strictObject({
+  github: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^@?[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9_.-]+)?$/,
+          'expected a GitHub user "login" or team "@org/team"',
+        ),
+    )
+    .optional()
+    .describe('GitHub users ("login") and teams ("@org/team") who may act on this environment.'),
+  gitlab: strictObject({
+    users: z.array(z.string().min(1)).optional(),
+    minAccessLevel: accessLevel.optional(),
+  })
+    .optional()
+    .describe('GitLab users and/or a minimum access level on the GitOps project.'),
+});
+
+const freezeWindow = z.string().superRefine((value, ctx) => {
+  const parsed = parseFreezeWindow(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+});
+
+const environmentCanary = z.union([
+  z.boolean(),
+  strictObject({
+    window: duration.optional(),
+    step: duration.optional(),
+    rollback: z.enum(['auto', 'manual']).optional(),
+  }),
+]);
+
+const environment = strictObject({
+  name,
+  after: name.optional().describe('The environment promoted from; defaults to none (a first environment).'),
+  auto: z
+    .boolean()
+    .default(false)
+    .describe('Open the promotion PR as soon as the previous one is merged and healthy.'),
+  targets: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/,
+          'expected a target such as "prod/eu-west"',
+        ),
+    )
+    .min(1)
+    .optional()
+    .describe('Fan-out: {env} takes each target in turn, e.g. prod/eu-west and prod/us-east.'),
+  approvers: approvers.optional(),
+  freeze: z
+    .array(freezeWindow)
+    .optional()
+    .describe(
+      'Windows without promotions: "Fri 16:00 - Mon 08:00 Europe/Berlin" or "2026-12-20 00:00 - 2027-01-04 08:00 UTC".',
+    ),
+  canary: environmentCanary
+    .optional()
+    .describe('Run the canary analysis after a promotion into this environment.'),
+});
+
+const labelMatchers = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a Prometheus label name'), z.string())
+  .describe('Label name → exact value. Values may use {app} and {env}; gantry escapes them.');
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+
+const prometheus = z.union([
+  httpUrl,
+  strictObject({
+    url: httpUrl,
+    auth: z
+      .discriminatedUnion('type', [
+        strictObject({ type: z.literal('bearer'), tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/) }),
+        strictObject({
+          type: z.literal('basic'),
+          usernameEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
+          passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
+        }),
+      ])
+      .optional()
+      .describe('Credentials come from environment variables named here, never from the file.'),
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name'), z.string())
+      .optional()
+      .describe('Extra headers, e.g. X-Scope-OrgID for Mimir, Cortex or Thanos.'),
+    timeout: duration.optional(),
+  }),
+]);
+
+const metric = strictObject({
+  name,
+  query: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'PromQL; write SELECTOR inside braces where the canary or baseline matchers go: rate(x{code="500",SELECTOR}[1m]).',
+    ),
+  ratio: strictObject({
+    numerator: z.string().min(1).describe('Counter increase of the bad events, e.g. errors.'),
+    denominator: z.string().min(1).describe('Counter increase of all events, e.g. requests.'),
+  })
+    .optional()
+    .describe('A count-based ratio (errors / requests), compared with a test on counts.'),
+  direction: z.enum(['increase', 'decrease', 'either']).default('either').describe('Which change is bad.'),
+  min: z.number().optional().describe('Absolute lower bound for the canary.'),
+  max: z.number().optional().describe('Absolute upper bound for the canary.'),
+  allowedIncrease: z
+    .number()
+    .min(1)
+    .optional()
+    .describe('Canary may be this factor above baseline (1.1 = +10%).'),
+  allowedDecrease: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe('Canary may be this factor below baseline (0.9 = -10%).'),
+  critical: z.boolean().default(false).describe('A failure of this metric fails the analysis at once.'),
+});
+
+const canary = strictObject({
+  prometheus,
+  window: duration.default('30m'),
+  step: duration.default('1m'),
+  confidence: z.number().gt(0.5).lt(1).default(0.98).describe('Confidence of the shift interval.'),
+  selectors: strictObject({ canary: labelMatchers, baseline: labelMatchers }),
+  metrics: z.array(metric).min(1, 'expected at least one metric'),
+  rollback: z
+    .enum(['auto', 'manual'])
+    .default('manual')
+    .describe('On failure, open the rollback PR (auto) or only report.'),
+});
+
+const buildImage = strictObject({
+  name: imageName,
+  context: repoPath.default('.'),
+  dockerfile: repoPath.default('Dockerfile'),
+  target: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'expected a Dockerfile stage name')
+    .optional(),
+  buildArgs: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'expected KEY=VALUE'))
+    .optional()
+    .describe('Build arguments as KEY=VALUE.'),
+  extraTags: z
+    .array(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'expected a valid image tag'))
+    .optional(),
+  cacheRepo: imageName.optional(),
+});
+
+const build = strictObject({
+  images: z
+    .array(buildImage)
+    .min(1)
+    .optional()
+    .describe('Images to build; default: one per Dockerfile found.'),
+  executorImage: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Kaniko executor (debug) image; default: a pinned maintained fork.'),
+  cache: z.boolean().default(true),
+  stage: z
+    .string()
+    .regex(/^[A-Za-z0-9_ -]+$/)
+    .default('build'),
+});
+
+const deploy = strictObject({
+  repo: repo.describe('The GitOps repository that holds the environments.'),
+  app: name.describe('The app in that repository this repo deploys as.'),
+  trigger: z
+    .enum(['tag', 'pipeline'])
+    .default('tag')
+    .describe('Promote on tag push, or after the tag pipeline succeeded.'),
+});
+
+export const configSchema = strictObject({
+  version: z.literal(1).describe('Configuration format version.'),
+  extends: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('"./base.yml", "repo", "owner/repo" or "owner/repo:path.yml" to inherit from.'),
+  build: build.optional(),
+  deploy: deploy.optional(),
+  apps: z.record(name, app).optional(),
+  environments: z.array(environment).min(1).optional(),
+  canary: canary.optional(),
+});
+
+export type GantryConfig = z.infer<typeof configSchema>;
+export type AppConfig = z.infer<typeof app>;
+export type Artifact = z.infer<typeof artifact>;
+export type EnvironmentConfig = z.infer<typeof environment>;
+export type CanaryConfig = z.infer<typeof canary>;
+export type MetricConfig = z.infer<typeof metric>;
+export type BuildImageConfig = z.infer<typeof buildImage>;

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { GantryError, NotFoundError, UsageError } from '../core/errors.ts';
+import { registerConfig } from './commands/config.ts';
+import { EXIT, type Io, processIo } from './output.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** Builds the `gantry` command tree. Each command module registers itself; this file only wires. */
+export function buildCli(io: Io, exit: (code: number) => void): Command {
+  const program = new Command('gantry')
+    .description('GitOps delivery bot for GitHub and GitLab: build, promote, verify, command')
+    .version(version, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+  registerConfig(program, io, exit);
+  return program;
+}
+
+/** Runs the CLI and resolves with the exit code (the process exits in `main` only). */
+export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildCli(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.err(`gantry: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (error instanceof GantryError) {
+      io.err(`gantry: ${error.message}`);
+      return error instanceof NotFoundError ? EXIT.failed : EXIT.error;
+    }
+    io.err(`gantry: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    return EXIT.error;
+  }
+}

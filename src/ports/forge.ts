@@ -1,0 +1,137 @@
+/**
+ * What gantry needs from a forge (GitHub, GitLab, or a local git checkout). Use cases depend
+ * on this interface only; adapters translate it to each API and convert SDK errors into the
+ * typed errors of `core/errors.ts` (NotFoundError, ConflictError, ForgeError).
+ */
+
+/** A repository by its full path: `owner/name` on GitHub, `group/subgroup/name` on GitLab. */
+export type RepoPath = string;
+
+export interface TreeEntry {
+  path: string;
+  type: 'file' | 'dir';
+}
+
+/** One file of a change set: new content, or `null` to delete the file. */
+export interface FileChange {
+  path: string;
+  content: string | null;
+}
+
+export interface CommitRequest {
+  branch: string;
+  /**
+   * Compare-and-swap: the commit the branch must point at now. For a branch that does not
+   * exist yet, the commit it is created from. The change is refused with ConflictError when
+   * the branch moved (or already exists, for `create: true`).
+   */
+  expectedHead: string;
+  /** Create `branch` from `expectedHead` instead of moving an existing branch. */
+  create?: boolean;
+  message: string;
+  changes: readonly FileChange[];
+  author?: { name: string; email: string };
+}
+
+/** The read and commit half: all a CLI on a local checkout needs. */
+export interface ForgeFiles {
+  /** File content at a ref (branch, tag or sha), or null when the file does not exist. */
+  readFile(repo: RepoPath, path: string, ref: string): Promise<string | null>;
+  /** Entries under `prefix` (recursive) at a ref. */
+  listTree(repo: RepoPath, ref: string, prefix?: string): Promise<TreeEntry[]>;
+  /** The commit a branch points at, or null when there is no such branch. */
+  branchHead(repo: RepoPath, branch: string): Promise<string | null>;
+  defaultBranch(repo: RepoPath): Promise<string>;
+  /** All changes as one commit, moving the branch once. Returns the new commit sha. */
+  commit(repo: RepoPath, request: CommitRequest): Promise<{ sha: string }>;
+}
+
+export interface PullRequest {
+  number: number;
+  url: string;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  headSha: string;
+  state: 'open' | 'closed' | 'merged';
+  /** The PR comes from a fork: its branch is not writable by gantry, commands are refused. */
+  fromFork: boolean;
+  author: string;
+}
+
+export interface PullRequestDraft {
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  draft?: boolean;
+  labels?: string[];
+}
+
+export type ReactionName = 'eyes' | 'rocket' | 'confused' | '+1' | '-1';
+
+/** Where a reaction goes: an issue/PR comment, or the PR/MR itself. */
+export type ReactionTarget =
+  | { kind: 'comment'; id: number; pullRequest: number }
+  | { kind: 'pull-request'; pullRequest: number };
+
+export type StatusState = 'pending' | 'success' | 'failure' | 'error';
+
+export interface CommitStatus {
+  /** e.g. `gantry/canary` */
+  context: string;
+  state: StatusState;
+  description: string;
+  targetUrl?: string;
+}
+
+/**
+ * A user's rights on a repository on one scale for both forges. GitHub: read, triage → read;
+ * write; maintain; admin. GitLab: guest, reporter → read; developer → write; maintainer →
+ * maintain; owner → admin. `raw` keeps the forge's own word for messages.
+ */
+export type PermissionLevel = 'none' | 'read' | 'write' | 'maintain' | 'admin';
+
+export const PERMISSION_ORDER: readonly PermissionLevel[] = ['none', 'read', 'write', 'maintain', 'admin'];
+
+export interface Permission {
+  level: PermissionLevel;
+  raw: string;
+}
+
+/** The review half: pull/merge requests and what gantry says on them. */
+export interface ForgeReviews {
+  /** The open PR/MR whose source branch is `head`, if any. */
+  findPullRequest(repo: RepoPath, head: string): Promise<PullRequest | null>;
+  getPullRequest(repo: RepoPath, number: number): Promise<PullRequest>;
+  createPullRequest(repo: RepoPath, draft: PullRequestDraft): Promise<PullRequest>;
+  updatePullRequest(
+    repo: RepoPath,
+    number: number,
+    change: { title?: string; body?: string },
+  ): Promise<PullRequest>;
+  /**
+   * Creates, or edits in place, the one comment on a PR/MR that carries `marker` (a hidden
+   * HTML comment), so repeated reports never pile up.
+   */
+  upsertComment(
+    repo: RepoPath,
+    pullRequest: number,
+    marker: string,
+    body: string,
+  ): Promise<{ id: number; url: string; created: boolean }>;
+  /** A plain reply in the PR/MR conversation. */
+  createComment(repo: RepoPath, pullRequest: number, body: string): Promise<{ id: number; url: string }>;
+  addReaction(repo: RepoPath, target: ReactionTarget, reaction: ReactionName): Promise<void>;
+  setCommitStatus(repo: RepoPath, sha: string, status: CommitStatus): Promise<void>;
+  getPermission(repo: RepoPath, user: string): Promise<Permission>;
+  /** Whether `user` is a member of a team (`org/team`; GitHub only; false elsewhere). */
+  isTeamMember(team: string, user: string): Promise<boolean>;
+  /** A link a human can open to see what changed between two refs. */
+  compareUrl(repo: RepoPath, from: string, to: string): string;
+}
+
+export interface Forge extends ForgeFiles, ForgeReviews {
+  readonly kind: 'github' | 'gitlab';
+}

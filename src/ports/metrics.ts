@@ -1,0 +1,27 @@
+/** What canary analysis needs from a metrics backend (Prometheus and compatibles). */
+
+export interface RangeQuery {
+  query: string;
+  start: Date;
+  end: Date;
+  /** Resolution in seconds. */
+  stepSeconds: number;
+}
+
+/** One time series: its labels and [unix seconds, value] samples. NaN and ±Infinity are kept. */
+export interface Series {
+  labels: Record<string, string>;
+  samples: Array<[number, number]>;
+}
+
+export interface Metrics {
+  /**
+   * Evaluates a PromQL expression over a range. Throws MetricsError (with Prometheus'
+   * `errorType`) when the backend refuses, fails or times out.
+   */
+  queryRange(request: RangeQuery): Promise<Series[]>;
+  /** Evaluates a PromQL expression at one instant. */
+  queryInstant(query: string, at: Date): Promise<Series[]>;
+  /** A link to the backend's graph page for this query and window, for humans. */
+  graphUrl(request: RangeQuery): string;
+}

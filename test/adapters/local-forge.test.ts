@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalForge } from '../../src/adapters/local/local-forge.ts';
+import { ConflictError, ForgeError, NotFoundError } from '../../src/core/errors.ts';
+import { makeRepo } from '../support/git-repo.ts';
+
+const files = {
+  'apps/web/envs/dev/values.yaml': 'image:\n  tag: "1.0.0"\n',
+  'apps/web/envs/prod/values.yaml': 'image:\n  tag: "0.9.0"\n',
+  'README.md': '# gitops\n',
+};
+
+describe('LocalForge', () => {
+  it('reads files at a ref and says null for a missing file', async () => {
+    const { dir } = makeRepo(files);
+    const forge = new LocalForge(dir);
+    expect(await forge.readFile('local', 'apps/web/envs/dev/values.yaml', 'main')).toBe(
+      'image:\n  tag: "1.0.0"\n',
+    );
+    expect(await forge.readFile('local', 'nope.yaml', 'main')).toBeNull();
+    await expect(forge.readFile('local', 'README.md', 'no-such-branch')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it('lists a tree under a prefix', async () => {
+    const { dir } = makeRepo(files);
+    const tree = await new LocalForge(dir).listTree('local', 'main', 'apps/web/envs');
+    expect(tree).toEqual([
+      { path: 'apps/web/envs/dev', type: 'dir' },
+      { path: 'apps/web/envs/dev/values.yaml', type: 'file' },
+      { path: 'apps/web/envs/prod', type: 'dir' },
+      { path: 'apps/web/envs/prod/values.yaml', type: 'file' },
+    ]);
+  });
+
+  it('commits many files as one commit on a new branch, leaving the working tree alone', async () => {
+    const { dir, git } = makeRepo(files);
+    const forge = new LocalForge(dir);
+    const base = (await forge.branchHead('local', 'main'))!;
+    const { sha } = await forge.commit('local', {
+      branch: 'gantry/prod/web',
+      create: true,
+      expectedHead: base,
+      message: 'Promote web to prod\n\nbody',
+      changes: [
+        { path: 'apps/web/envs/prod/values.yaml', content: 'image:\n  tag: "1.0.0"\n' },
+        { path: 'apps/web/envs/prod/new file.yml', content: 'x: 1\n' },
+        { path: 'README.md', content: null },
+      ],
+    });
+    expect(await forge.branchHead('local', 'gantry/prod/web')).toBe(sha);
+    expect(git('rev-list', '--count', `${base}..${sha}`)).toBe('1');
+    expect(git('show', '--name-status', '--format=%s', sha).split('\n')).toEqual([
+      'Promote web to prod',
+      '',
+      'D\tREADME.md',
+      'A\tapps/web/envs/prod/new file.yml',
+      'M\tapps/web/envs/prod/values.yaml',
+    ]);
+    expect(readFileSync(join(dir, 'apps/web/envs/prod/values.yaml'), 'utf8')).toBe(
+      files['apps/web/envs/prod/values.yaml'],
+    );
+    expect(git('status', '--porcelain')).toBe('');
+    expect(git('rev-parse', 'HEAD')).toBe(base);
+  });
+
+  it('refuses to move a branch that moved since it was read (compare-and-swap)', async () => {
+    const { dir } = makeRepo(files);
+    const forge = new LocalForge(dir);
+    const base = (await forge.branchHead('local', 'main'))!;
+    const change = [{ path: 'a.txt', content: 'a\n' }];
+    const first = await forge.commit('local', {
+      branch: 'b',
+      create: true,
+      expectedHead: base,
+      message: 'one',
+      changes: change,
+    });
+    await expect(
+      forge.commit('local', {
+        branch: 'b',
+        create: true,
+        expectedHead: base,
+        message: 'again',
+        changes: change,
+      }),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      forge.commit('local', { branch: 'b', expectedHead: base, message: 'stale', changes: change }),
+    ).rejects.toThrow(/moved/);
+    const second = await forge.commit('local', {
+      branch: 'b',
+      expectedHead: first.sha,
+      message: 'two',
+      changes: change,
+    });
+    expect(await forge.branchHead('local', 'b')).toBe(second.sha);
+  });
+
+  it('refuses invalid branch names before doing anything', async () => {
+    const { dir } = makeRepo(files);
+    const forge = new LocalForge(dir);
+    const base = (await forge.branchHead('local', 'main'))!;
+    for (const branch of ['a..b', 'x~1', '-rf', 'has space', 'end.lock']) {
+      await expect(
+        forge.commit('local', { branch, create: true, expectedHead: base, message: 'm', changes: [] }),
+      ).rejects.toBeInstanceOf(ForgeError);
+    }
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The JSON report is what .ci/run summarises into "N passed, N failed".
+    reporters: ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
