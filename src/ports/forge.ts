@@ -20,23 +20,36 @@ export interface FileChange {
 
 export interface CommitRequest {
   branch: string;
+  /** Parent of the new commit: its tree is this commit's tree plus `changes`. */
+  parent: string;
   /**
-   * Compare-and-swap: the commit the branch must point at now. For a branch that does not
-   * exist yet, the commit it is created from. The change is refused with ConflictError when
-   * the branch moved (or already exists, for `create: true`).
+   * Compare-and-swap: the commit `branch` must point at now, or `null` when the branch must not
+   * exist yet. Anything else is refused with ConflictError (re-plan and retry). The move may
+   * be a non-fast-forward: a promotion branch is rebuilt on its base each time ("latest wins").
    */
-  expectedHead: string;
-  /** Create `branch` from `expectedHead` instead of moving an existing branch. */
-  create?: boolean;
+  expectedHead: string | null;
   message: string;
   changes: readonly FileChange[];
   author?: { name: string; email: string };
+}
+
+/** Many files read at one commit. */
+export interface FileSnapshot {
+  /** The commit the files were read at (use it as `parent` and for compare-and-swap). */
+  sha: string;
+  /** Path → content, `null` for a file that does not exist. */
+  files: Map<string, string | null>;
 }
 
 /** The read and commit half: all a CLI on a local checkout needs. */
 export interface ForgeFiles {
   /** File content at a ref (branch, tag or sha), or null when the file does not exist. */
   readFile(repo: RepoPath, path: string, ref: string): Promise<string | null>;
+  /**
+   * Many files at one commit of `ref`, in as few round trips as the forge allows (GitHub and
+   * GitLab: one GraphQL query), so a promotion's cost does not grow with its file count.
+   */
+  readFiles(repo: RepoPath, paths: readonly string[], ref: string): Promise<FileSnapshot>;
   /** Entries under `prefix` (recursive) at a ref. */
   listTree(repo: RepoPath, ref: string, prefix?: string): Promise<TreeEntry[]>;
   /** The commit a branch points at, or null when there is no such branch. */

@@ -24,6 +24,16 @@ describe('LocalForge', () => {
     );
   });
 
+  it('reads many files at one commit', async () => {
+    const { dir, git } = makeRepo(files);
+    const snapshot = await new LocalForge(dir).readFiles('local', ['README.md', 'missing.txt'], 'main');
+    expect(snapshot.sha).toBe(git('rev-parse', 'main'));
+    expect([...snapshot.files]).toEqual([
+      ['README.md', '# gitops\n'],
+      ['missing.txt', null],
+    ]);
+  });
+
   it('lists a tree under a prefix', async () => {
     const { dir } = makeRepo(files);
     const tree = await new LocalForge(dir).listTree('local', 'main', 'apps/web/envs');
@@ -41,8 +51,8 @@ describe('LocalForge', () => {
     const base = (await forge.branchHead('local', 'main'))!;
     const { sha } = await forge.commit('local', {
       branch: 'gantry/prod/web',
-      create: true,
-      expectedHead: base,
+      parent: base,
+      expectedHead: null,
       message: 'Promote web to prod\n\nbody',
       changes: [
         { path: 'apps/web/envs/prod/values.yaml', content: 'image:\n  tag: "1.0.0"\n' },
@@ -71,31 +81,13 @@ describe('LocalForge', () => {
     const forge = new LocalForge(dir);
     const base = (await forge.branchHead('local', 'main'))!;
     const change = [{ path: 'a.txt', content: 'a\n' }];
-    const first = await forge.commit('local', {
-      branch: 'b',
-      create: true,
-      expectedHead: base,
-      message: 'one',
-      changes: change,
-    });
-    await expect(
-      forge.commit('local', {
-        branch: 'b',
-        create: true,
-        expectedHead: base,
-        message: 'again',
-        changes: change,
-      }),
-    ).rejects.toThrow(ConflictError);
-    await expect(
-      forge.commit('local', { branch: 'b', expectedHead: base, message: 'stale', changes: change }),
-    ).rejects.toThrow(/moved/);
-    const second = await forge.commit('local', {
-      branch: 'b',
-      expectedHead: first.sha,
-      message: 'two',
-      changes: change,
-    });
+    const commit = (expectedHead: string | null, message: string) =>
+      forge.commit('local', { branch: 'b', parent: base, expectedHead, message, changes: change });
+    const first = await commit(null, 'one');
+    await expect(commit(null, 'again')).rejects.toThrow(ConflictError);
+    await expect(commit(base, 'stale')).rejects.toThrow(/moved/);
+    // Rebuilt on its base (not on top of `first`): a non-fast-forward move, still compare-and-swap.
+    const second = await commit(first.sha, 'two');
     expect(await forge.branchHead('local', 'b')).toBe(second.sha);
   });
 
@@ -105,7 +97,7 @@ describe('LocalForge', () => {
     const base = (await forge.branchHead('local', 'main'))!;
     for (const branch of ['a..b', 'x~1', '-rf', 'has space', 'end.lock']) {
       await expect(
-        forge.commit('local', { branch, create: true, expectedHead: base, message: 'm', changes: [] }),
+        forge.commit('local', { branch, parent: base, expectedHead: null, message: 'm', changes: [] }),
       ).rejects.toBeInstanceOf(ForgeError);
     }
   });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError, ForgeError, NotFoundError } from '../../core/errors.ts';
-import type { CommitRequest, ForgeFiles, RepoPath, TreeEntry } from '../../ports/forge.ts';
+import type { CommitRequest, FileSnapshot, ForgeFiles, RepoPath, TreeEntry } from '../../ports/forge.ts';
 import { git } from './git.ts';
 
 const ZERO_OID = '0000000000000000000000000000000000000000';
@@ -21,10 +21,14 @@ export class LocalForge implements ForgeFiles {
   }
 
   async readFile(_repo: RepoPath, path: string, ref: string): Promise<string | null> {
-    const result = await git(this.dir, ['cat-file', 'blob', `${ref}:${path}`]);
-    if (result.code === 0) return result.stdout;
-    if (await this.revExists(ref)) return null;
-    throw new NotFoundError(`ref "${ref}" does not exist in ${this.dir}`);
+    return this.blob(await this.resolveCommit(ref), path);
+  }
+
+  async readFiles(_repo: RepoPath, paths: readonly string[], ref: string): Promise<FileSnapshot> {
+    const sha = await this.resolveCommit(ref);
+    const files = new Map<string, string | null>();
+    for (const path of paths) files.set(path, await this.blob(sha, path));
+    return { sha, files };
   }
 
   async listTree(_repo: RepoPath, ref: string, prefix = ''): Promise<TreeEntry[]> {
@@ -55,9 +59,7 @@ export class LocalForge implements ForgeFiles {
 
   async commit(_repo: RepoPath, request: CommitRequest): Promise<{ sha: string }> {
     await this.assertBranchName(request.branch);
-    const base = (
-      await this.run(['rev-parse', '--verify', `${request.expectedHead}^{commit}`])
-    ).stdout.trim();
+    const base = await this.resolveCommit(request.parent);
     const scratch = await mkdtemp(join(tmpdir(), 'gantry-index-'));
     const env = { GIT_INDEX_FILE: join(scratch, 'index') };
     try {
@@ -82,7 +84,7 @@ export class LocalForge implements ForgeFiles {
       const sha = (
         await this.run(['commit-tree', tree, '-p', base, '-F', '-'], identity, request.message)
       ).stdout.trim();
-      const old = request.create ? ZERO_OID : base;
+      const old = request.expectedHead ?? ZERO_OID;
       const moved = await git(this.dir, [
         'update-ref',
         '-m',
@@ -93,9 +95,9 @@ export class LocalForge implements ForgeFiles {
       ]);
       if (moved.code !== 0) {
         throw new ConflictError(
-          request.create
+          request.expectedHead === null
             ? `branch "${request.branch}" already exists`
-            : `branch "${request.branch}" moved: it no longer points at ${base.slice(0, 12)}`,
+            : `branch "${request.branch}" moved: it no longer points at ${request.expectedHead.slice(0, 12)}`,
         );
       }
       return { sha };
@@ -110,8 +112,15 @@ export class LocalForge implements ForgeFiles {
     return result.code === 0 && mode && /^100(644|755)$/.test(mode) ? mode : undefined;
   }
 
-  private async revExists(ref: string): Promise<boolean> {
-    return (await git(this.dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).code === 0;
+  private async resolveCommit(ref: string): Promise<string> {
+    const result = await git(this.dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    if (result.code !== 0) throw new NotFoundError(`ref "${ref}" does not exist in ${this.dir}`);
+    return result.stdout.trim();
+  }
+
+  private async blob(sha: string, path: string): Promise<string | null> {
+    const result = await git(this.dir, ['cat-file', 'blob', `${sha}:${path}`]);
+    return result.code === 0 ? result.stdout : null;
   }
 
   private async assertBranchName(branch: string): Promise<void> {
