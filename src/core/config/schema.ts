@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseKeyPath } from '../yaml-edit/key-path.ts';
 import { parseFreezeWindow } from './freeze.ts';
 import { strictObject } from './strict.ts';
 
@@ -39,6 +40,14 @@ const envPath = repoPath.describe(
   'A path relative to the repository root that contains {env} (replaced by the environment or target name); no "..", not absolute.',
 );
 
+const keyPath = z
+  .string()
+  .superRefine((value, ctx) => {
+    const parsed = parseKeyPath(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+  })
+  .describe('Key path: image.tag, containers[0].image, containers[name=web].image, annotations["a.b/c"].');
+
 const artifact = z.discriminatedUnion('kind', [
   strictObject({
     kind: z
@@ -50,12 +59,15 @@ const artifact = z.discriminatedUnion('kind', [
   strictObject({
     kind: z.literal('helm-value').describe('A scalar at a key path in a values file.'),
     path: envPath,
-    key: z
-      .string()
-      .regex(
-        /^[A-Za-z0-9_-]+(\[[0-9]+\])*(\.[A-Za-z0-9_-]+(\[[0-9]+\])*)*$/,
-        'expected a key path such as "image.tag" or "containers[0].image"',
-      ),
+    key: keyPath,
+  }),
+  strictObject({
+    kind: z
+      .literal('image-ref')
+      .describe('A full image reference repo:tag@digest at a key path (Deployment, Argo CD Application).'),
+    path: envPath,
+    key: keyPath,
+    image: imageName.describe('The repository part the reference must have; only tag and digest change.'),
   }),
   strictObject({
     kind: z.literal('file').describe('A file promoted verbatim from the source environment.'),

@@ -1,0 +1,12 @@
+import type { ArtifactState } from '../artifact-state.ts';
+
+/**
+ * A pure file updater: reads an artifact's state from a file's text, and writes a state into
+ * a file's text. Writing changes only the scalars (or lines) that hold the state: comments,
+ * key order, quoting, indentation, line endings and other documents stay byte-identical.
+ * Errors name the file, the key path and what was found there.
+ */
+export interface Updater<Settings> {
+  read(path: string, content: string, settings: Settings): ArtifactState;
+  write(path: string, content: string, settings: Settings, state: ArtifactState): string;
+}
