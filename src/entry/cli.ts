@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { GantryError, NotFoundError, UsageError } from '../core/errors.ts';
+import { ConfigError, GantryError, NotFoundError, UsageError, ValidationError } from '../core/errors.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerPromote } from './commands/promote.ts';
+import { registerStatus } from './commands/status.ts';
 import { EXIT, type Io, processIo } from './output.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -17,6 +19,8 @@ export function buildCli(io: Io, exit: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
   registerConfig(program, io, exit);
+  registerPromote(program, io, exit);
+  registerStatus(program, io, exit);
   return program;
 }
 
@@ -40,7 +44,10 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     }
     if (error instanceof GantryError) {
       io.err(`gantry: ${error.message}`);
-      return error instanceof NotFoundError ? EXIT.failed : EXIT.error;
+      // Bad input (a file, a manifest, a config) is the user's to fix: 1. Anything else broke: 3.
+      const invalid =
+        error instanceof NotFoundError || error instanceof ValidationError || error instanceof ConfigError;
+      return invalid ? EXIT.failed : EXIT.error;
     }
     io.err(`gantry: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
     return EXIT.error;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError, ForgeError, NotFoundError } from '../../core/errors.ts';
@@ -29,6 +29,49 @@ export class LocalForge implements ForgeFiles {
     const files = new Map<string, string | null>();
     for (const path of paths) files.set(path, await this.blob(sha, path));
     return { sha, files };
+  }
+
+  /**
+   * The commits that changed `path` up to `ref`, newest first, with the file's content at each
+   * (null where the commit deleted it). Used to order non-semver versions and find lineage.
+   */
+  async fileHistory(
+    path: string,
+    ref: string,
+    limit: number,
+  ): Promise<Array<{ sha: string; subject: string; content: string | null }>> {
+    const log = await this.run([
+      'log',
+      `-n${limit}`,
+      '--format=%H%x00%s',
+      await this.resolveCommit(ref),
+      '--',
+      path,
+    ]);
+    const commits = log.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\0') as [string, string]);
+    const out = [];
+    for (const [sha, subject] of commits) out.push({ sha, subject, content: await this.blob(sha, path) });
+    return out;
+  }
+
+  /** Whether the directory is the top of a git work tree (paths in refs are relative to it). */
+  async isRepositoryRoot(): Promise<boolean> {
+    const result = await git(this.dir, ['rev-parse', '--show-toplevel']);
+    if (result.code !== 0) return false;
+    const [top, here] = await Promise.all([realpath(result.stdout.trim()), realpath(this.dir)]);
+    return top === here;
+  }
+
+  /** Paths with uncommitted changes (staged, unstaged or untracked). */
+  async dirtyPaths(): Promise<string[]> {
+    const status = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=normal']);
+    return status.stdout
+      .split('\0')
+      .filter(Boolean)
+      .map((entry) => entry.slice(3));
   }
 
   async listTree(_repo: RepoPath, ref: string, prefix = ''): Promise<TreeEntry[]> {

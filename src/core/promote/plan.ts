@@ -1,0 +1,271 @@
+import { expandPath } from '../config/paths.ts';
+import type { AppConfig, Artifact, GantryConfig } from '../config/schema.ts';
+import { UsageError, ValidationError } from '../errors.ts';
+import { dependencyOrder } from '../graph.ts';
+import { didYouMean } from '../text/did-you-mean.ts';
+import { type ArtifactState, formatVersion, sameState, type Version } from './artifact-state.ts';
+import { promotionBranch } from './branch-name.ts';
+import { type Location, resolveDestination, resolveSources } from './environments.ts';
+import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
+import { readArtifact, writeArtifact } from './updaters/index.ts';
+import { compareVersions, skippedVersions } from './version-order.ts';
+
+export interface PromotionRequest {
+  /** Environment (`prod`: all its targets) or one target (`prod/eu-west`). */
+  to: string;
+  /** Source environment or target; defaults to the destination's `after`. */
+  from?: string;
+  /** Only these apps; default all. */
+  apps?: readonly string[];
+  /** Allow moving an environment to an older version (rollbacks). */
+  allowDowngrade?: boolean;
+}
+
+export interface PlanInputs {
+  /** Content of every path `promotionFiles` lists (null: the file does not exist). */
+  files: ReadonlyMap<string, string | null>;
+  /** Per app: tags in the order they reached the source environment, oldest first. */
+  history?: ReadonlyMap<string, readonly string[]>;
+  /** Per app: the PR that brought the source's version into the source environment. */
+  lineage?: ReadonlyMap<string, { number: number; url?: string }>;
+  /** Link to compare two tags of an app repository (the forge knows how). */
+  compareUrl?: (repo: string, from: string, to: string) => string;
+}
+
+export interface FileUpdate {
+  path: string;
+  before: string | null;
+  after: string;
+}
+
+export interface AppPromotion {
+  app: string;
+  branch: string;
+  title: string;
+  body: string;
+  metadata: PromotionMetadata;
+  updates: FileUpdate[];
+  /** Things a reviewer should know (unknown version order, dependencies behind). */
+  notes: string[];
+}
+
+export interface PromotionPlan {
+  environment: string;
+  source: string;
+  apps: AppPromotion[];
+  /** Apps whose destination already matches the source. */
+  unchanged: string[];
+  empty: boolean;
+  summary: string;
+}
+
+/** Every file a plan reads, so a caller can fetch them in one batch. */
+export function promotionFiles(config: GantryConfig, request: PromotionRequest): string[] {
+  const { apps, destination, sources } = resolveRequest(config, request);
+  const paths = new Set<string>();
+  for (const [name, app] of apps) {
+    for (const artifact of app.artifacts) {
+      for (const location of destination.locations) {
+        paths.add(expandPath(artifact.path, { env: location.name, app: name }));
+        for (const source of sources.get(location.name)!)
+          paths.add(expandPath(artifact.path, { env: source.name, app: name }));
+      }
+    }
+  }
+  return [...paths];
+}
+
+/**
+ * Plans a promotion: per app, what each destination target moves from and to, and the exact
+ * new content of every file. Pure: the caller reads the files (`promotionFiles`) and decides
+ * what to do with the plan (print it, write it, commit it, open a PR).
+ */
+export function planPromotion(
+  config: GantryConfig,
+  request: PromotionRequest,
+  inputs: PlanInputs,
+): PromotionPlan {
+  const { apps, destination, sourceEnv, sources } = resolveRequest(config, request);
+  const promotions: AppPromotion[] = [];
+  const unchanged: string[] = [];
+  for (const [name, app] of apps) {
+    const promotion = planApp(config, name, app, request, inputs, destination.locations, sources);
+    if (promotion) promotions.push(promotion);
+    else unchanged.push(name);
+  }
+  const target = request.to;
+  const summary = promotions.length
+    ? `${promotions.length} promotion(s) from ${sourceEnv} to ${target}: ${promotions.map((p) => p.app).join(', ')}`
+    : `nothing to promote: ${target} already matches ${request.from ?? sourceEnv} for ${unchanged.join(', ') || 'every app'}`;
+  return {
+    environment: destination.env.name,
+    source: request.from ?? sourceEnv,
+    apps: promotions,
+    unchanged,
+    empty: promotions.length === 0,
+    summary,
+  };
+}
+
+function resolveRequest(config: GantryConfig, request: PromotionRequest) {
+  const all = config.apps ?? {};
+  const names = Object.keys(all);
+  for (const app of request.apps ?? []) {
+    if (!all[app])
+      throw new UsageError(
+        `unknown app "${app}"${didYouMean(app, names)}; expected one of: ${names.join(', ')}`,
+      );
+  }
+  const destination = resolveDestination(config, request.to);
+  const { env: sourceEnv, sources } = resolveSources(config, destination, request.from);
+  const selected = request.apps?.length ? names.filter((n) => request.apps!.includes(n)) : names;
+  const ordered = dependencyOrder(selected, (n) => all[n]?.dependsOn ?? []);
+  return { apps: ordered.map((n) => [n, all[n]!] as const), destination, sourceEnv: sourceEnv.name, sources };
+}
+
+function planApp(
+  config: GantryConfig,
+  name: string,
+  app: AppConfig,
+  request: PromotionRequest,
+  inputs: PlanInputs,
+  locations: Location[],
+  sources: Map<string, Location[]>,
+): AppPromotion | undefined {
+  const history = inputs.history?.get(name) ?? [];
+  const working = new Map<string, FileUpdate>();
+  const targets: PromotionMetadata['targets'] = [];
+  const notes: string[] = [];
+  for (const location of locations) {
+    const source = agreeingSource(name, app, sources.get(location.name)!, inputs.files);
+    const states = app.artifacts.map((artifact) => readState(artifact, source.path(artifact), inputs.files));
+    let changed = false;
+    let from: Version | undefined;
+    app.artifacts.forEach((artifact, i) => {
+      const path = expandPath(artifact.path, { env: location.name, app: name });
+      const current = working.get(path)?.after ?? inputs.files.get(path) ?? null;
+      if (current === null && artifact.kind !== 'file') {
+        throw new ValidationError(
+          `${path}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
+        );
+      }
+      if (current !== null && artifact.kind !== 'file') {
+        const before = readArtifact(artifact, path, current);
+        if (from === undefined && before.kind === 'version') from = before.version;
+      }
+      const next = writeArtifact(artifact, path, current ?? '', states[i]!);
+      if (next === current) return;
+      changed = true;
+      working.set(path, { path, before: working.get(path)?.before ?? current, after: next });
+    });
+    if (!changed) continue;
+    const to = primaryVersion(states) ?? {};
+    const order = from ? compareVersions(to, from, history) : 1;
+    if (order !== undefined && order < 0 && !request.allowDowngrade) {
+      throw new UsageError(
+        `${name}: ${location.name} would move from ${formatVersion(from)} back to ${formatVersion(to)}, an older version; pass --allow-downgrade to roll back`,
+      );
+    }
+    if (order === undefined && from) {
+      notes.push(
+        `${location.name}: the order of ${formatVersion(from)} and ${formatVersion(to)} is unknown (not semver, not both in ${source.name}'s history).`,
+      );
+    }
+    targets.push({
+      target: location.name,
+      ...(from ? { from } : {}),
+      to,
+      skipped: skippedVersions(from, to, history),
+    });
+  }
+  if (targets.length === 0) return undefined;
+  notes.push(...dependencyNotes(config, name, app, request));
+  const environment = resolveDestination(config, request.to).env.name;
+  const metadata: PromotionMetadata = {
+    version: 1,
+    app: name,
+    environment,
+    source: request.from ?? (resolveDestination(config, request.to).env.after as string),
+    targets,
+    ...(inputs.lineage?.get(name) ? { lineage: inputs.lineage.get(name)! } : {}),
+  };
+  const updates = [...working.values()];
+  const repo = app.source;
+  const compare =
+    repo && inputs.compareUrl ? (a: string, b: string) => inputs.compareUrl!(repo, a, b) : undefined;
+  return {
+    app: name,
+    branch: promotionBranch(request.to, name),
+    title: title(name, request.to, targets),
+    body: renderPromotionBody({
+      metadata,
+      ...(compare ? { compare } : {}),
+      files: updates.map((u) => u.path),
+      notes,
+    }),
+    metadata,
+    updates,
+    notes,
+  };
+}
+
+/** The source location to copy from; several candidates must hold the same states. */
+function agreeingSource(
+  name: string,
+  app: AppConfig,
+  candidates: Location[],
+  files: ReadonlyMap<string, string | null>,
+) {
+  const states = candidates.map((c) =>
+    app.artifacts.map((a) => readState(a, expandPath(a.path, { env: c.name, app: name }), files)),
+  );
+  const differs = states.findIndex((s) => s.some((state, i) => !sameState(state, states[0]![i]!)));
+  if (differs > 0) {
+    const show = (i: number) => `${candidates[i]!.name} has ${formatVersion(primaryVersion(states[i]!))}`;
+    throw new UsageError(
+      `${name}: the source targets disagree (${show(0)}, ${show(differs)}); promote from one of them with --from`,
+    );
+  }
+  const chosen = candidates[0]!;
+  return { name: chosen.name, path: (a: Artifact) => expandPath(a.path, { env: chosen.name, app: name }) };
+}
+
+function readState(
+  artifact: Artifact,
+  path: string,
+  files: ReadonlyMap<string, string | null>,
+): ArtifactState {
+  const content = files.get(path);
+  if (content === undefined || content === null)
+    throw new ValidationError(`${path}: file not found in the source environment`);
+  return readArtifact(artifact, path, content);
+}
+
+function primaryVersion(states: ArtifactState[]): Version | undefined {
+  const found = states.find((s) => s.kind === 'version');
+  return found?.kind === 'version' ? found.version : undefined;
+}
+
+function title(app: string, to: string, targets: PromotionMetadata['targets']): string {
+  const froms = new Set(targets.map((t) => formatVersion(t.from)));
+  const tos = new Set(targets.map((t) => formatVersion(t.to)));
+  const toText = [...tos].join(', ');
+  if (tos.size === 1 && toText === '—') return `Promote ${app} to ${to} (files)`;
+  if (froms.size === 1 && tos.size === 1) return `Promote ${app} to ${to}: ${[...froms][0]} → ${toText}`;
+  return `Promote ${app} to ${to}: ${toText}`;
+}
+
+function dependencyNotes(
+  config: GantryConfig,
+  name: string,
+  app: AppConfig,
+  request: PromotionRequest,
+): string[] {
+  const selected = request.apps?.length ? request.apps : Object.keys(config.apps ?? {});
+  return (app.dependsOn ?? [])
+    .filter((dep) => !selected.includes(dep))
+    .map(
+      (dep) =>
+        `${name} depends on ${dep}, which this promotion does not include; promote ${dep} first if it is behind.`,
+    );
+}

@@ -1,0 +1,76 @@
+import { expandPath } from '../config/paths.ts';
+import type { Artifact, GantryConfig } from '../config/schema.ts';
+import { formatVersion } from './artifact-state.ts';
+import { allLocations } from './environments.ts';
+import { readArtifact } from './updaters/index.ts';
+
+export interface StatusCell {
+  location: string;
+  version?: string;
+  /** Why there is no version: file missing, value not found… */
+  problem?: string;
+}
+
+export interface StatusMatrix {
+  columns: string[];
+  rows: Array<{ app: string; cells: StatusCell[] }>;
+}
+
+/** The artifact that names an app's version: its first kustomize-image, helm-value or image-ref. */
+function versionArtifact(artifacts: readonly Artifact[]): Artifact | undefined {
+  return artifacts.find((a) => a.kind !== 'file');
+}
+
+export function statusFiles(config: GantryConfig): string[] {
+  return Object.entries(config.apps ?? {}).flatMap(([app, settings]) => {
+    const artifact = versionArtifact(settings.artifacts);
+    return artifact ? allLocations(config).map((l) => expandPath(artifact.path, { env: l.name, app })) : [];
+  });
+}
+
+/** App × environment/target version matrix, from the files `statusFiles` lists. */
+export function statusMatrix(config: GantryConfig, files: ReadonlyMap<string, string | null>): StatusMatrix {
+  const locations = allLocations(config);
+  const rows = Object.entries(config.apps ?? {}).map(([app, settings]) => {
+    const artifact = versionArtifact(settings.artifacts);
+    const cells = locations.map((location): StatusCell => {
+      if (!artifact) return { location: location.name, problem: 'no versioned artifact' };
+      const path = expandPath(artifact.path, { env: location.name, app });
+      const content = files.get(path);
+      if (content === undefined || content === null)
+        return { location: location.name, problem: `${path} not found` };
+      try {
+        const state = readArtifact(artifact, path, content);
+        return {
+          location: location.name,
+          version: state.kind === 'version' ? formatVersion(state.version) : 'file',
+        };
+      } catch (error) {
+        return { location: location.name, problem: (error as Error).message };
+      }
+    });
+    return { app, cells };
+  });
+  return { columns: locations.map((l) => l.name), rows };
+}
+
+/** Plain-text table for terminals. */
+export function formatStatus(matrix: StatusMatrix): string {
+  const header = ['app', ...matrix.columns];
+  const body = matrix.rows.map((row) => [
+    row.app,
+    ...row.cells.map((c) => c.version ?? `(${c.problem ? 'missing' : '?'})`),
+  ]);
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const problems = matrix.rows.flatMap((r) =>
+    r.cells.filter((c) => c.problem).map((c) => `  ${r.app} @ ${c.location}: ${c.problem}`),
+  );
+  return [line(header), ...body.map(line), ...(problems.length ? ['', 'problems:', ...problems] : [])].join(
+    '\n',
+  );
+}

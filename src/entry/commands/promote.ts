@@ -1,0 +1,159 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createTwoFilesPatch } from 'diff';
+import { LocalForge } from '../../adapters/local/local-forge.ts';
+import { WorkingTree } from '../../adapters/local/working-tree.ts';
+import { planFromSource } from '../../app/promote.ts';
+import { UsageError } from '../../core/errors.ts';
+import type { AppPromotion, PromotionPlan } from '../../core/promote/plan.ts';
+import { EXIT, type Io, json } from '../output.ts';
+import { loadRepoConfig } from './repo-config.ts';
+
+interface PromoteOptions {
+  repo: string;
+  config?: string;
+  to: string;
+  from?: string;
+  app: string[];
+  dryRun?: boolean;
+  write?: boolean;
+  commit?: boolean;
+  allowDowngrade?: boolean;
+  json?: boolean;
+}
+
+export function registerPromote(program: Command, io: Io, exit: (code: number) => void): void {
+  program
+    .command('promote')
+    .description(
+      'plan a promotion between environments: print it (default), write it, or commit it on its branch',
+    )
+    .requiredOption(
+      '--to <env>',
+      'destination environment (all its targets) or one target, e.g. prod or prod/eu-west',
+    )
+    .option('--from <env>', "source environment or target (default: the destination's `after`)")
+    .option('--app <name>', 'only this app (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--repo <dir>', 'GitOps repository checkout', '.')
+    .option('--config <file>', 'configuration file (default: <repo>/.gantry.yml)')
+    .option('--dry-run', 'print PR titles, bodies and a unified diff; change nothing (default)')
+    .option('--write', 'write the changes into the working tree')
+    .option(
+      '--commit',
+      'with --write: one commit per app on gantry/<env>/<app> (the working tree stays as is)',
+    )
+    .option('--allow-downgrade', 'allow moving an environment to an older version (rollback)')
+    .option('--json', 'machine-readable plan')
+    .action(async (options: PromoteOptions) => {
+      if (options.dryRun && (options.write || options.commit))
+        throw new UsageError('--dry-run cannot be combined with --write or --commit');
+      if (options.commit && !options.write) throw new UsageError('--commit needs --write');
+      const dir = resolve(options.repo);
+      const config = await loadRepoConfig(dir, options.config);
+      const request = {
+        to: options.to,
+        ...(options.from ? { from: options.from } : {}),
+        apps: options.app,
+        allowDowngrade: options.allowDowngrade === true,
+      };
+      const forge = new LocalForge(dir);
+      let plan: PromotionPlan;
+      const commits: Array<{ app: string; branch: string; sha: string }> = [];
+      const isRepo = await forge.isRepositoryRoot();
+      if (options.commit) {
+        if (!isRepo)
+          throw new UsageError(`${dir} is not the top directory of a git repository; --commit needs one`);
+        const dirty = await forge.dirtyPaths();
+        if (dirty.length) {
+          throw new UsageError(
+            `${dir} has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them before --commit`,
+          );
+        }
+        const head = await forge.readFiles('local', [], 'HEAD');
+        ({ plan } = await planFromSource(config, request, {
+          read: (paths) => forge.readFiles('local', paths, head.sha),
+          history: (path, limit) => forge.fileHistory(path, head.sha, limit),
+        }));
+        for (const app of plan.apps) {
+          const expectedHead = await forge.branchHead('local', app.branch);
+          const { sha } = await forge.commit('local', {
+            branch: app.branch,
+            parent: head.sha,
+            expectedHead,
+            message: commitMessage(app),
+            changes: app.updates.map((u) => ({ path: u.path, content: u.after })),
+          });
+          commits.push({ app: app.app, branch: app.branch, sha });
+        }
+      } else {
+        const tree = new WorkingTree(dir);
+        ({ plan } = await planFromSource(config, request, {
+          read: (paths) => tree.readFiles(paths),
+          ...(isRepo
+            ? { history: (path: string, limit: number) => forge.fileHistory(path, 'HEAD', limit) }
+            : {}),
+        }));
+        if (options.write) await tree.writeFiles(plan.apps.flatMap((a) => a.updates));
+      }
+      const mode = options.commit ? 'commit' : options.write ? 'write' : 'dry-run';
+      if (options.json) io.out(json({ mode, ...serialise(plan), commits }));
+      else io.out(describe(plan, mode, commits));
+      exit(EXIT.ok);
+    });
+}
+
+function diffOf(app: AppPromotion): string {
+  return app.updates
+    .map((u) =>
+      createTwoFilesPatch(`a/${u.path}`, `b/${u.path}`, u.before ?? '', u.after, '', '', { context: 3 })
+        .replace(/^={60,}\n/, '')
+        .replace(/\t$/gm, ''),
+    )
+    .join('');
+}
+
+function serialise(plan: PromotionPlan) {
+  return {
+    ...plan,
+    apps: plan.apps.map(({ updates, ...app }) => ({
+      ...app,
+      files: updates.map((u) => u.path),
+      diff: diffOf({ ...app, updates }),
+    })),
+  };
+}
+
+function commitMessage(app: AppPromotion): string {
+  const lines = app.metadata.targets.map(
+    (t) =>
+      `- ${t.target}: ${t.from?.tag ?? t.from?.digest ?? 'none'} → ${t.to.tag ?? t.to.digest ?? 'files'}`,
+  );
+  return `${app.title}\n\n${lines.join('\n')}\n`;
+}
+
+function describe(
+  plan: PromotionPlan,
+  mode: string,
+  commits: Array<{ branch: string; sha: string }>,
+): string {
+  const out: string[] = [];
+  for (const app of plan.apps) {
+    out.push(
+      `━━ ${app.branch} ${'━'.repeat(Math.max(3, 70 - app.branch.length))}`,
+      `Title: ${app.title}`,
+      '',
+      app.body,
+      '',
+      diffOf(app),
+    );
+  }
+  if (plan.unchanged.length && !plan.empty)
+    out.push(`Unchanged (already equal): ${plan.unchanged.join(', ')}`);
+  out.push(plan.summary);
+  if (mode === 'write')
+    out.push(`Wrote ${plan.apps.reduce((n, a) => n + a.updates.length, 0)} file(s) into the working tree.`);
+  for (const c of commits) out.push(`Committed ${c.sha.slice(0, 12)} on ${c.branch}.`);
+  if (mode === 'dry-run' && !plan.empty)
+    out.push('(dry run: nothing was changed; --write to apply, --write --commit to commit)');
+  return out.join('\n');
+}
