@@ -7,7 +7,7 @@ import { type ArtifactState, formatVersion, sameState, type Version } from './ar
 import { promotionBranch } from './branch-name.ts';
 import { type Location, resolveDestination, resolveSources } from './environments.ts';
 import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
-import { readArtifact, writeArtifact } from './updaters/index.ts';
+import { readArtifact, updateArtifact } from './updaters/index.ts';
 import { compareVersions, skippedVersions } from './version-order.ts';
 
 export interface PromotionRequest {
@@ -136,9 +136,11 @@ function planApp(
   const working = new Map<string, FileUpdate>();
   const targets: PromotionMetadata['targets'] = [];
   const notes: string[] = [];
+  // Source states are read once per source location, however many targets copy from it.
+  const read = memoStates(name, app, inputs.files);
   for (const location of locations) {
-    const source = agreeingSource(name, app, sources.get(location.name)!, inputs.files);
-    const states = app.artifacts.map((artifact) => readState(artifact, source.path(artifact), inputs.files));
+    const source = agreeingSource(name, sources.get(location.name)!, read);
+    const states = source.states;
     let changed = false;
     let from: Version | undefined;
     app.artifacts.forEach((artifact, i) => {
@@ -149,11 +151,9 @@ function planApp(
           `${path}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
         );
       }
-      if (current !== null && artifact.kind !== 'file') {
-        const before = readArtifact(artifact, path, current);
-        if (from === undefined && before.kind === 'version') from = before.version;
-      }
-      const next = writeArtifact(artifact, path, current ?? '', states[i]!);
+      const written = updateArtifact(artifact, path, current ?? '', states[i]!);
+      if (from === undefined && written.previous?.kind === 'version') from = written.previous.version;
+      const next = written.content;
       if (next === current) return;
       changed = true;
       working.set(path, { path, before: working.get(path)?.before ?? current, after: next });
@@ -209,16 +209,24 @@ function planApp(
   };
 }
 
+/** The states of every artifact of an app at a location, each location read once. */
+function memoStates(name: string, app: AppConfig, files: ReadonlyMap<string, string | null>) {
+  const cache = new Map<string, ArtifactState[]>();
+  return (location: Location): ArtifactState[] => {
+    let states = cache.get(location.name);
+    if (!states) {
+      states = app.artifacts.map((a) =>
+        readState(a, expandPath(a.path, { env: location.name, app: name }), files),
+      );
+      cache.set(location.name, states);
+    }
+    return states;
+  };
+}
+
 /** The source location to copy from; several candidates must hold the same states. */
-function agreeingSource(
-  name: string,
-  app: AppConfig,
-  candidates: Location[],
-  files: ReadonlyMap<string, string | null>,
-) {
-  const states = candidates.map((c) =>
-    app.artifacts.map((a) => readState(a, expandPath(a.path, { env: c.name, app: name }), files)),
-  );
+function agreeingSource(name: string, candidates: Location[], read: (location: Location) => ArtifactState[]) {
+  const states = candidates.map(read);
   const differs = states.findIndex((s) => s.some((state, i) => !sameState(state, states[0]![i]!)));
   if (differs > 0) {
     const show = (i: number) => `${candidates[i]!.name} has ${formatVersion(primaryVersion(states[i]!))}`;
@@ -226,8 +234,7 @@ function agreeingSource(
       `${name}: the source targets disagree (${show(0)}, ${show(differs)}); promote from one of them with --from`,
     );
   }
-  const chosen = candidates[0]!;
-  return { name: chosen.name, path: (a: Artifact) => expandPath(a.path, { env: chosen.name, app: name }) };
+  return { name: candidates[0]!.name, states: states[0]! };
 }
 
 function readState(

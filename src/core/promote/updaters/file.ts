@@ -6,9 +6,9 @@ export const verbatimFile: Updater<Record<string, never>> = {
   read(_path, content) {
     return { kind: 'content', content };
   },
-  write(path, _content, _settings, state) {
+  write(path, content, _settings, state) {
     if (state.kind !== 'content')
       throw new ValidationError(`${path}: expected file content to copy, got a version`);
-    return state.content;
+    return { content: state.content, previous: { kind: 'content', content } };
   },
 };

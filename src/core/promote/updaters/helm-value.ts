@@ -22,7 +22,10 @@ export const helmValue: Updater<{ key: string }> = {
     }
     const located = resolveScalar(parseYamlFile(path, content), segmentsOf(settings.key));
     const inFlow = (located.parent as { flow?: boolean } | undefined)?.flow === true;
-    return applyEdits(content, [setScalar(content, located.node as never, version.tag, inFlow)]);
+    return {
+      content: applyEdits(content, [setScalar(content, located.node as never, version.tag, inFlow)]),
+      previous: { kind: 'version', version: { tag: located.value } },
+    };
   },
 };
 

@@ -30,7 +30,14 @@ export const imageRef: Updater<{ key: string; image: string }> = {
     const current = checked(where(file, located.node.range![0]), settings, located.value);
     const next = formatImageReference({ repository: current.repository, ...version });
     const inFlow = (located.parent as { flow?: boolean } | undefined)?.flow === true;
-    return applyEdits(content, [setScalar(content, located.node as never, next, inFlow)]);
+    const previous = {
+      ...(current.tag ? { tag: current.tag } : {}),
+      ...(current.digest ? { digest: current.digest } : {}),
+    };
+    return {
+      content: applyEdits(content, [setScalar(content, located.node as never, next, inFlow)]),
+      previous: { kind: 'version', version: previous },
+    };
   },
 };
 

@@ -4,6 +4,7 @@ import { verbatimFile } from './file.ts';
 import { helmValue } from './helm-value.ts';
 import { imageRef } from './image-ref.ts';
 import { kustomizeImage } from './kustomize-image.ts';
+import type { Written } from './updater.ts';
 
 /** Reads the state an artifact holds in a file. */
 export function readArtifact(artifact: Artifact, path: string, content: string): ArtifactState {
@@ -26,6 +27,16 @@ export function writeArtifact(
   content: string,
   state: ArtifactState,
 ): string {
+  return updateArtifact(artifact, path, content, state).content;
+}
+
+/** `writeArtifact`, also returning the state the file held before (one parse for both). */
+export function updateArtifact(
+  artifact: Artifact,
+  path: string,
+  content: string,
+  state: ArtifactState,
+): Written {
   switch (artifact.kind) {
     case 'kustomize-image':
       return kustomizeImage.write(path, content, artifact, state);

@@ -29,6 +29,9 @@ export const kustomizeImage: Updater<{ image: string }> = {
     const file = parseYamlFile(path, content);
     const { images, item } = findEntry(file, artifact.image);
     const edits: TextEdit[] = [];
+    const previous: ArtifactState | undefined = item
+      ? { kind: 'version', version: versionOf(file, item, artifact.image) }
+      : undefined;
     if (!item) {
       const fields: [string, string][] = [['name', artifact.image]];
       if (version.tag) fields.push(['newTag', version.tag]);
@@ -51,7 +54,7 @@ export const kustomizeImage: Updater<{ image: string }> = {
           );
       }
     }
-    return applyEdits(content, edits);
+    return { content: applyEdits(content, edits), previous };
   },
 };
 

@@ -8,5 +8,11 @@ import type { ArtifactState } from '../artifact-state.ts';
  */
 export interface Updater<Settings> {
   read(path: string, content: string, settings: Settings): ArtifactState;
-  write(path: string, content: string, settings: Settings, state: ArtifactState): string;
+  /** The new text, and the state the file held before (undefined when the entry was added). */
+  write(path: string, content: string, settings: Settings, state: ArtifactState): Written;
+}
+
+export interface Written {
+  content: string;
+  previous: ArtifactState | undefined;
 }

@@ -1,0 +1,88 @@
+/**
+ * Promotion benchmarks (`npm run bench:promote`), each against a baseline measured in the same
+ * run: parse + stringify of the same YAML with the `yaml` library, the formatting-losing way
+ * most tools edit manifests.
+ *  1. one tag change in a 1 MiB Helm values file;
+ *  2. planning a promotion across a 500-file GitOps repository.
+ */
+import { parse, stringify } from 'yaml';
+import { parseConfig } from '../src/core/config/index.ts';
+import { planPromotion, promotionFiles } from '../src/core/promote/plan.ts';
+import { writeArtifact } from '../src/core/promote/updaters/index.ts';
+import { report, time } from './support.ts';
+
+function valuesFile(targetBytes: number): string {
+  const parts = [
+    '# Generated values file for the benchmark.\nimage:\n  repository: registry.example.com/shop/web\n  tag: "1.0.0"  # promoted\n',
+  ];
+  let size = parts[0]!.length;
+  for (let i = 0; size < targetBytes; i++) {
+    const block = `service${i}:\n  # settings of service ${i}\n  enabled: true\n  replicas: ${i % 7}\n  env:\n    - {name: MODE, value: "fast"}\n    - name: LEVEL\n      value: '${i}'\n  labels: {team: shop, tier: "backend-${i}"}\n`;
+    parts.push(block);
+    size += block.length;
+  }
+  return parts.join('');
+}
+
+const big = valuesFile(1024 * 1024);
+const helm = { kind: 'helm-value', path: 'x/{env}/values.yaml', key: 'image.tag' } as const;
+const state = { kind: 'version', version: { tag: '1.0.1' } } as const;
+const edit = time(() => writeArtifact(helm, 'values.yaml', big, state));
+const roundTrip = time(() => {
+  const doc = parse(big) as { image: { tag: string } };
+  doc.image.tag = '1.0.1';
+  return stringify(doc);
+});
+console.log(`values file: ${(big.length / 1024).toFixed(0)} KiB`);
+report('tag change in a 1 MiB values file', edit, 'parse+stringify', roundTrip);
+
+// A GitOps repository of 500 files: 50 apps × 5 places (dev, staging, prod/a, prod/b, prod/c) × 2 files.
+const apps = Array.from({ length: 50 }, (_, i) => `app${i}`);
+const config = parseConfig({
+  file: 'bench.yml',
+  content: [
+    'version: 1',
+    'apps:',
+    ...apps.flatMap((app) => [
+      `  ${app}:`,
+      '    artifacts:',
+      `      - { kind: kustomize-image, path: "apps/${app}/{env}/kustomization.yaml", image: registry.example.com/${app} }`,
+      `      - { kind: helm-value, path: "apps/${app}/{env}/values.yaml", key: image.tag }`,
+    ]),
+    'environments:',
+    '  - { name: dev }',
+    '  - { name: staging, after: dev }',
+    '  - { name: prod, after: staging, targets: [prod/a, prod/b, prod/c] }',
+  ].join('\n'),
+});
+const files = new Map<string, string>();
+for (const app of apps) {
+  for (const [env, tag] of [
+    ['dev', '3.0.0'],
+    ['staging', '2.0.0'],
+    ['prod/a', '1.0.0'],
+    ['prod/b', '1.0.0'],
+    ['prod/c', '1.0.0'],
+  ]) {
+    files.set(
+      `apps/${app}/${env}/kustomization.yaml`,
+      `# ${app} in ${env}\nresources: [../base]\nimages:\n  - name: registry.example.com/${app}\n    newTag: "${tag}"\n`,
+    );
+    files.set(`apps/${app}/${env}/values.yaml`, `${valuesFile(2048)}`.replace('"1.0.0"', `"${tag}"`));
+  }
+}
+console.log(`gitops repository: ${files.size} files`);
+const request = { to: 'prod' };
+const read = promotionFiles(config, request);
+const plan = time(() => planPromotion(config, request, { files }), 7, 2);
+const baseline = time(
+  () => {
+    for (const path of read) stringify(parse(files.get(path)!));
+  },
+  7,
+  2,
+);
+console.log(
+  `promotion plan: ${planPromotion(config, request, { files }).apps.length} PRs, ${read.length} files read`,
+);
+report('plan a promotion across a 500-file repo', plan, 'parse+stringify of the files it reads', baseline);
