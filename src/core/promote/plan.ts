@@ -3,12 +3,11 @@ import type { AppConfig, Artifact, GantryConfig } from '../config/schema.ts';
 import { UsageError, ValidationError } from '../errors.ts';
 import { dependencyOrder } from '../graph.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
-import { type ArtifactState, formatVersion, sameState, type Version } from './artifact-state.ts';
-import { promotionBranch } from './branch-name.ts';
+import { planAppChange, primaryVersion } from './app-plan.ts';
+import { type ArtifactState, formatVersion, sameState } from './artifact-state.ts';
 import { type Location, resolveDestination, resolveSources } from './environments.ts';
-import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
-import { readArtifact, updateArtifact } from './updaters/index.ts';
-import { compareVersions, skippedVersions } from './version-order.ts';
+import type { PromotionMetadata } from './pr-body.ts';
+import { readArtifact } from './updaters/index.ts';
 
 export interface PromotionRequest {
   /** Environment (`prod`: all its targets) or one target (`prod/eu-west`). */
@@ -132,81 +131,22 @@ function planApp(
   locations: Location[],
   sources: Map<string, Location[]>,
 ): AppPromotion | undefined {
-  const history = inputs.history?.get(name) ?? [];
-  const working = new Map<string, FileUpdate>();
-  const targets: PromotionMetadata['targets'] = [];
-  const notes: string[] = [];
   // Source states are read once per source location, however many targets copy from it.
   const read = memoStates(name, app, inputs.files);
-  for (const location of locations) {
-    const source = agreeingSource(name, sources.get(location.name)!, read);
-    const states = source.states;
-    let changed = false;
-    let from: Version | undefined;
-    app.artifacts.forEach((artifact, i) => {
-      const path = expandPath(artifact.path, { env: location.name, app: name });
-      const current = working.get(path)?.after ?? inputs.files.get(path) ?? null;
-      if (current === null && artifact.kind !== 'file') {
-        throw new ValidationError(
-          `${path}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
-        );
-      }
-      const written = updateArtifact(artifact, path, current ?? '', states[i]!);
-      if (from === undefined && written.previous?.kind === 'version') from = written.previous.version;
-      const next = written.content;
-      if (next === current) return;
-      changed = true;
-      working.set(path, { path, before: working.get(path)?.before ?? current, after: next });
-    });
-    if (!changed) continue;
-    const to = primaryVersion(states) ?? {};
-    const order = from ? compareVersions(to, from, history) : 1;
-    if (order !== undefined && order < 0 && !request.allowDowngrade) {
-      throw new UsageError(
-        `${name}: ${location.name} would move from ${formatVersion(from)} back to ${formatVersion(to)}, an older version; pass --allow-downgrade to roll back`,
-      );
-    }
-    if (order === undefined && from) {
-      notes.push(
-        `${location.name}: the order of ${formatVersion(from)} and ${formatVersion(to)} is unknown (not semver, not both in ${source.name}'s history).`,
-      );
-    }
-    targets.push({
-      target: location.name,
-      ...(from ? { from } : {}),
-      to,
-      skipped: skippedVersions(from, to, history),
-    });
-  }
-  if (targets.length === 0) return undefined;
-  notes.push(...dependencyNotes(config, name, app, request));
-  const environment = resolveDestination(config, request.to).env.name;
-  const metadata: PromotionMetadata = {
-    version: 1,
-    app: name,
-    environment,
-    source: request.from ?? (resolveDestination(config, request.to).env.after as string),
-    targets,
-    ...(inputs.lineage?.get(name) ? { lineage: inputs.lineage.get(name)! } : {}),
-  };
-  const updates = [...working.values()];
-  const repo = app.source;
-  const compare =
-    repo && inputs.compareUrl ? (a: string, b: string) => inputs.compareUrl!(repo, a, b) : undefined;
-  return {
-    app: name,
-    branch: promotionBranch(request.to, name),
-    title: title(name, request.to, targets),
-    body: renderPromotionBody({
-      metadata,
-      ...(compare ? { compare } : {}),
-      files: updates.map((u) => u.path),
-      notes,
-    }),
-    metadata,
-    updates,
-    notes,
-  };
+  const destination = resolveDestination(config, request.to).env;
+  return planAppChange({
+    verb: 'Promote',
+    name,
+    app,
+    environment: destination.name,
+    destination: request.to,
+    source: request.from ?? (destination.after as string),
+    locations,
+    sourceFor: (location) => agreeingSource(name, sources.get(location.name)!, read),
+    inputs,
+    allowDowngrade: request.allowDowngrade === true,
+    notes: dependencyNotes(config, name, app, request),
+  });
 }
 
 /** The states of every artifact of an app at a location, each location read once. */
@@ -234,7 +174,7 @@ function agreeingSource(name: string, candidates: Location[], read: (location: L
       `${name}: the source targets disagree (${show(0)}, ${show(differs)}); promote from one of them with --from`,
     );
   }
-  return { name: candidates[0]!.name, states: states[0]! };
+  return { name: candidates[0]!.name, states: states[0]! as (ArtifactState | undefined)[] };
 }
 
 function readState(
@@ -246,20 +186,6 @@ function readState(
   if (content === undefined || content === null)
     throw new ValidationError(`${path}: file not found in the source environment`);
   return readArtifact(artifact, path, content);
-}
-
-function primaryVersion(states: ArtifactState[]): Version | undefined {
-  const found = states.find((s) => s.kind === 'version');
-  return found?.kind === 'version' ? found.version : undefined;
-}
-
-function title(app: string, to: string, targets: PromotionMetadata['targets']): string {
-  const froms = new Set(targets.map((t) => formatVersion(t.from)));
-  const tos = new Set(targets.map((t) => formatVersion(t.to)));
-  const toText = [...tos].join(', ');
-  if (tos.size === 1 && toText === '—') return `Promote ${app} to ${to} (files)`;
-  if (froms.size === 1 && tos.size === 1) return `Promote ${app} to ${to}: ${[...froms][0]} → ${toText}`;
-  return `Promote ${app} to ${to}: ${toText}`;
 }
 
 function dependencyNotes(

@@ -214,3 +214,25 @@ describe('planPromotion', () => {
     );
   });
 });
+
+describe('planRelease', () => {
+  it('puts a built version into every target of the first environment, leaving files alone', async () => {
+    const { planRelease, releaseFiles } = await import('../../../src/core/promote/release.ts');
+    const request = {
+      app: 'web',
+      version: { tag: '1.6.0', digest: `sha256:${'c'.repeat(64)}` },
+      source: 'shop/web@v1.6.0',
+    };
+    expect(releaseFiles(config, request)).toEqual(['web/dev/values.yaml']);
+    const result = planRelease(config, request, { files: repo(base) });
+    expect(result.apps.map((a) => [a.branch, a.title])).toEqual([
+      ['gantry/dev/web', 'Release web to dev: 1.5.0 → 1.6.0'],
+    ]);
+    expect(result.apps[0]!.updates).toEqual([
+      { path: 'web/dev/values.yaml', before: values('1.5.0'), after: values('1.6.0') },
+    ]);
+    expect(result.apps[0]!.metadata).toMatchObject({ environment: 'dev', source: 'shop/web@v1.6.0' });
+    const again = planRelease(config, { ...request, version: { tag: '1.5.0' } }, { files: repo(base) });
+    expect(again).toMatchObject({ empty: true, summary: 'nothing to release: dev already runs it' });
+  });
+});

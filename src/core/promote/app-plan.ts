@@ -1,0 +1,121 @@
+import { expandPath } from '../config/paths.ts';
+import type { AppConfig } from '../config/schema.ts';
+import { UsageError, ValidationError } from '../errors.ts';
+import { type ArtifactState, formatVersion, type Version } from './artifact-state.ts';
+import { promotionBranch } from './branch-name.ts';
+import type { Location } from './environments.ts';
+import type { AppPromotion, FileUpdate, PlanInputs } from './plan.ts';
+import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
+import { updateArtifact } from './updaters/index.ts';
+import { compareVersions, skippedVersions } from './version-order.ts';
+
+export interface AppChange {
+  verb: 'Promote' | 'Release';
+  name: string;
+  app: AppConfig;
+  /** The destination environment, and what was asked for (`prod` or `prod/eu-west`). */
+  environment: string;
+  destination: string;
+  /** Where the versions come from, for the PR text: an environment, a target or a git tag. */
+  source: string;
+  locations: Location[];
+  /** Per destination location: the state each artifact should hold (undefined: leave it). */
+  sourceFor(location: Location): { name: string; states: (ArtifactState | undefined)[] };
+  inputs: PlanInputs;
+  allowDowngrade: boolean;
+  notes: string[];
+}
+
+/**
+ * One app's PR: the new content of every destination file, what each target moves from and
+ * to, and the PR text. Undefined when every destination already holds the source states.
+ */
+export function planAppChange(change: AppChange): AppPromotion | undefined {
+  const { name, app, inputs } = change;
+  const history = inputs.history?.get(name) ?? [];
+  const working = new Map<string, FileUpdate>();
+  const targets: PromotionMetadata['targets'] = [];
+  const notes: string[] = [];
+  for (const location of change.locations) {
+    const source = change.sourceFor(location);
+    let changed = false;
+    let from: Version | undefined;
+    app.artifacts.forEach((artifact, i) => {
+      const state = source.states[i];
+      if (state === undefined) return;
+      const path = expandPath(artifact.path, { env: location.name, app: name });
+      const current = working.get(path)?.after ?? inputs.files.get(path) ?? null;
+      if (current === null && artifact.kind !== 'file') {
+        throw new ValidationError(
+          `${path}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
+        );
+      }
+      const written = updateArtifact(artifact, path, current ?? '', state);
+      if (from === undefined && written.previous?.kind === 'version') from = written.previous.version;
+      if (written.content === current) return;
+      changed = true;
+      working.set(path, { path, before: working.get(path)?.before ?? current, after: written.content });
+    });
+    if (!changed) continue;
+    const to = primaryVersion(source.states) ?? {};
+    const order = from ? compareVersions(to, from, history) : 1;
+    if (order !== undefined && order < 0 && !change.allowDowngrade) {
+      throw new UsageError(
+        `${name}: ${location.name} would move from ${formatVersion(from)} back to ${formatVersion(to)}, an older version; pass --allow-downgrade to roll back`,
+      );
+    }
+    if (order === undefined && from) {
+      notes.push(
+        `${location.name}: the order of ${formatVersion(from)} and ${formatVersion(to)} is unknown (not semver, not both in ${source.name}'s history).`,
+      );
+    }
+    targets.push({
+      target: location.name,
+      ...(from ? { from } : {}),
+      to,
+      skipped: skippedVersions(from, to, history),
+    });
+  }
+  if (targets.length === 0) return undefined;
+  notes.push(...change.notes);
+  const metadata: PromotionMetadata = {
+    version: 1,
+    app: name,
+    environment: change.environment,
+    source: change.source,
+    targets,
+    ...(inputs.lineage?.get(name) ? { lineage: inputs.lineage.get(name)! } : {}),
+  };
+  const updates = [...working.values()];
+  const repo = app.source;
+  const compare =
+    repo && inputs.compareUrl ? (a: string, b: string) => inputs.compareUrl!(repo, a, b) : undefined;
+  return {
+    app: name,
+    branch: promotionBranch(change.destination, name),
+    title: title(change.verb, name, change.destination, targets),
+    body: renderPromotionBody({
+      metadata,
+      ...(compare ? { compare } : {}),
+      files: updates.map((u) => u.path),
+      notes,
+    }),
+    metadata,
+    updates,
+    notes,
+  };
+}
+
+export function primaryVersion(states: readonly (ArtifactState | undefined)[]): Version | undefined {
+  const found = states.find((s) => s?.kind === 'version');
+  return found?.kind === 'version' ? found.version : undefined;
+}
+
+function title(verb: string, app: string, to: string, targets: PromotionMetadata['targets']): string {
+  const froms = new Set(targets.map((t) => formatVersion(t.from)));
+  const tos = new Set(targets.map((t) => formatVersion(t.to)));
+  const toText = [...tos].join(', ');
+  if (tos.size === 1 && toText === '—') return `${verb} ${app} to ${to} (files)`;
+  if (froms.size === 1 && tos.size === 1) return `${verb} ${app} to ${to}: ${[...froms][0]} → ${toText}`;
+  return `${verb} ${app} to ${to}: ${toText}`;
+}

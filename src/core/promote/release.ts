@@ -1,0 +1,91 @@
+import { expandPath } from '../config/paths.ts';
+import type { GantryConfig } from '../config/schema.ts';
+import { UsageError } from '../errors.ts';
+import { didYouMean } from '../text/did-you-mean.ts';
+import { planAppChange } from './app-plan.ts';
+import type { Version } from './artifact-state.ts';
+import { environments, resolveDestination } from './environments.ts';
+import type { PlanInputs, PromotionPlan } from './plan.ts';
+
+export interface ReleaseRequest {
+  app: string;
+  /** The built version: image tag and, when the build reported it, the digest. */
+  version: Version;
+  /** Where the git tag came from, for the PR text (e.g. `shop/web@v1.4.0`). */
+  source: string;
+  /** Destination; default: the first environment (the first one without `after`). */
+  to?: string;
+}
+
+export function firstEnvironment(config: GantryConfig): string {
+  const first = environments(config).find((e) => !e.after);
+  if (!first) throw new UsageError('no environment without "after": nothing can receive a release');
+  return first.name;
+}
+
+/** Files a release reads: the destination files of the app's versioned artifacts. */
+export function releaseFiles(config: GantryConfig, request: ReleaseRequest): string[] {
+  const { app, destination } = resolve(config, request);
+  return destination.locations.flatMap((l) =>
+    app.artifacts
+      .filter((a) => a.kind !== 'file')
+      .map((a) => expandPath(a.path, { env: l.name, app: request.app })),
+  );
+}
+
+/**
+ * Plans putting a freshly built version into the first environment: every versioned artifact
+ * of the app gets the tag (and digest); `file` artifacts are left alone (they move by promotion).
+ */
+export function planRelease(
+  config: GantryConfig,
+  request: ReleaseRequest,
+  inputs: PlanInputs,
+): PromotionPlan {
+  const { app, destination } = resolve(config, request);
+  const states = app.artifacts.map((a) => {
+    if (a.kind === 'file') return undefined;
+    if (a.kind === 'helm-value')
+      return { kind: 'version' as const, version: { tag: request.version.tag ?? request.version.digest! } };
+    return { kind: 'version' as const, version: request.version };
+  });
+  const promotion = planAppChange({
+    verb: 'Release',
+    name: request.app,
+    app,
+    environment: destination.env.name,
+    destination: request.to ?? destination.env.name,
+    source: request.source,
+    locations: destination.locations,
+    sourceFor: () => ({ name: request.source, states }),
+    inputs,
+    // A release follows the tag pushed: an older tag pushed later is a deliberate re-release.
+    allowDowngrade: true,
+    notes: [],
+  });
+  const where = request.to ?? destination.env.name;
+  return {
+    environment: destination.env.name,
+    source: request.source,
+    apps: promotion ? [promotion] : [],
+    unchanged: promotion ? [] : [request.app],
+    empty: !promotion,
+    summary: promotion
+      ? `release ${request.app} to ${where}`
+      : `nothing to release: ${where} already runs it`,
+  };
+}
+
+function resolve(config: GantryConfig, request: ReleaseRequest) {
+  const apps = config.apps ?? {};
+  const app = apps[request.app];
+  if (!app) {
+    const names = Object.keys(apps);
+    throw new UsageError(
+      `unknown app "${request.app}"${didYouMean(request.app, names)}; expected one of: ${names.join(', ')}`,
+    );
+  }
+  if (!request.version.tag && !request.version.digest)
+    throw new UsageError('a release needs a tag or a digest');
+  return { app, destination: resolveDestination(config, request.to ?? firstEnvironment(config)) };
+}
