@@ -5,6 +5,7 @@ import { LocalForge } from '../../adapters/local/local-forge.ts';
 import { WorkingTree } from '../../adapters/local/working-tree.ts';
 import { planFromSource } from '../../app/promote.ts';
 import { UsageError } from '../../core/errors.ts';
+import { commitMessage } from '../../core/promote/commit-message.ts';
 import type { AppPromotion, PromotionPlan } from '../../core/promote/plan.ts';
 import { EXIT, type Io, json } from '../output.ts';
 import { loadRepoConfig } from './repo-config.ts';
@@ -121,14 +122,6 @@ function serialise(plan: PromotionPlan) {
       diff: diffOf({ ...app, updates }),
     })),
   };
-}
-
-function commitMessage(app: AppPromotion): string {
-  const lines = app.metadata.targets.map(
-    (t) =>
-      `- ${t.target}: ${t.from?.tag ?? t.from?.digest ?? 'none'} → ${t.to.tag ?? t.to.digest ?? 'files'}`,
-  );
-  return `${app.title}\n\n${lines.join('\n')}\n`;
 }
 
 function describe(

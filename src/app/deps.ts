@@ -1,0 +1,34 @@
+import type { Clock } from '../ports/clock.ts';
+import type { Forge, RepoPath } from '../ports/forge.ts';
+import type { KeyedLock } from './keyed-lock.ts';
+
+/** What a logger must do; pino (Probot's logger) fits. */
+export interface Log {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** What the bot's use cases get: the forge of the event, and the means to reach other repos. */
+export interface BotDeps {
+  /** The forge the event came from, authorised for the event's repository. */
+  forge: Forge;
+  /** The same forge, authorised for another repository (the GitOps repo of an app repo). */
+  forgeFor(repo: RepoPath): Promise<Forge>;
+  clock: Clock;
+  log: Log;
+  /** Serialises promotions of one repository inside this process. */
+  lock: KeyedLock;
+  /** Counts what the bot did, for /metrics. */
+  record?(event: 'promotion', outcome: string): void;
+}
+
+/** What handling one event did, for logs, metrics and tests. */
+export interface Outcome {
+  action: string;
+  detail?: string;
+  pullRequests?: number[];
+}
+
+export const ignored = (detail: string): Outcome => ({ action: 'ignored', detail });
+export const noLog: Log = { info() {}, warn() {}, error() {} };

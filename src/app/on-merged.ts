@@ -1,0 +1,86 @@
+import { freezeAt, parseFreezeWindow } from '../core/config/freeze.ts';
+import type { EnvironmentConfig } from '../core/config/schema.ts';
+import { hiddenMarker } from '../core/markdown.ts';
+import { environments } from '../core/promote/environments.ts';
+import { parsePromotionBody } from '../core/promote/pr-body.ts';
+import type { RepoPath } from '../ports/forge.ts';
+import { type BotDeps, ignored, type Outcome } from './deps.ts';
+import { loadForgeConfig } from './forge-config.ts';
+import { promoteOnForge } from './promote-on-forge.ts';
+
+export interface MergedEvent {
+  repo: RepoPath;
+  number: number;
+  /** The branch merged into (the GitOps repo's default branch) and the merge commit. */
+  base: string;
+  mergeSha: string;
+  head: string;
+  body: string;
+}
+
+export const NEXT_MARKER = 'gantry:next';
+
+/**
+ * A gantry promotion PR was merged: every environment that comes after it gets its PR when it
+ * has `auto: true` (and is not frozen); otherwise the merged PR gets a comment naming the
+ * command that promotes further.
+ */
+export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outcome> {
+  const metadata = parsePromotionBody(event.body);
+  if (!event.head.startsWith('gantry/') || !metadata) return ignored('not a gantry promotion PR');
+  const config = await loadForgeConfig(deps.forge, event.repo, event.mergeSha);
+  if (!config) return ignored(`${event.repo} has no .gantry.yml`);
+  const next = environments(config).filter((e) => e.after === metadata.environment);
+  if (next.length === 0) return { action: 'done', detail: `${metadata.environment} is the last environment` };
+  const lines: string[] = [];
+  const opened: number[] = [];
+  for (const env of next) {
+    const command = `/gantry promote ${env.name} --app ${metadata.app}`;
+    const frozen = frozenUntil(env, deps.clock.now());
+    if (!env.auto) {
+      lines.push(`- **${env.name}**: promote with \`${command}\``);
+    } else if (frozen) {
+      lines.push(
+        `- **${env.name}**: frozen until ${frozen.toISOString()}; promote then, or an approver runs \`${command} --force\``,
+      );
+    } else {
+      const { plan, outcomes } = await promoteOnForge(
+        deps,
+        deps.forge,
+        event.repo,
+        event.base,
+        {
+          kind: 'promote',
+          request: { to: env.name, from: metadata.environment, apps: [metadata.app] },
+        },
+        config,
+      );
+      for (const o of outcomes) opened.push(o.pullRequest.number);
+      lines.push(
+        plan.empty
+          ? `- **${env.name}**: already up to date`
+          : `- **${env.name}**: ${outcomes.map((o) => `${o.action} ${o.pullRequest.url}`).join(', ')}`,
+      );
+    }
+  }
+  const body = [
+    `Merged into **${metadata.environment}**. Next:`,
+    '',
+    ...lines,
+    '',
+    hiddenMarker(NEXT_MARKER),
+  ].join('\n');
+  await deps.forge.upsertComment(event.repo, event.number, hiddenMarker(NEXT_MARKER), body);
+  return { action: opened.length ? 'promoted' : 'commented', pullRequests: opened };
+}
+
+/** The end of the freeze window `env` is in at `now`, if any. */
+export function frozenUntil(env: EnvironmentConfig, now: Date): Date | undefined {
+  for (const text of env.freeze ?? []) {
+    const parsed = parseFreezeWindow(text);
+    if (!parsed.ok) continue;
+    const at = freezeAt(parsed.window, now);
+    if (at.frozen) return at.until;
+  }
+  return undefined;
+}

@@ -1,0 +1,60 @@
+import { firstEnvironment } from '../core/promote/release.ts';
+import { semverOf } from '../core/promote/version-order.ts';
+import type { RepoPath } from '../ports/forge.ts';
+import { type BotDeps, ignored, type Outcome } from './deps.ts';
+import { loadForgeConfig } from './forge-config.ts';
+import { promoteOnForge } from './promote-on-forge.ts';
+
+export interface ReleaseEvent {
+  /** The app repository the tag was pushed to. */
+  repo: RepoPath;
+  tag: string;
+  sha: string;
+  /** What triggered it: the tag push itself, or the tag's successful CI run. */
+  trigger: 'tag' | 'pipeline';
+  /** The image digest the build reported, when the event carries it. */
+  digest?: string;
+}
+
+/** The image tag the build gave a git tag: `v1.2.3` → `1.2.3`, other tags unchanged. */
+export function imageTagOf(gitTag: string): string {
+  return semverOf(gitTag) && gitTag.startsWith('v') ? gitTag.slice(1) : gitTag;
+}
+
+/**
+ * A tag in an app repository (or its successful pipeline, with `deploy.trigger: pipeline`):
+ * open or update the release PR into the first environment of the app's GitOps repository.
+ */
+export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Outcome> {
+  const config = await loadForgeConfig(deps.forge, event.repo, event.sha);
+  const deploy = config?.deploy;
+  if (!deploy) return ignored(`${event.repo} has no deploy: section`);
+  if (deploy.trigger !== event.trigger)
+    return ignored(`deploy.trigger is ${deploy.trigger}; this was a ${event.trigger} event`);
+  const gitops = await deps.forgeFor(deploy.repo);
+  const base = await gitops.defaultBranch(deploy.repo);
+  const gitopsConfig = await loadForgeConfig(gitops, deploy.repo, base);
+  if (!gitopsConfig) return ignored(`${deploy.repo} has no .gantry.yml`);
+  const version = { tag: imageTagOf(event.tag), ...(event.digest ? { digest: event.digest } : {}) };
+  const { plan, outcomes } = await promoteOnForge(
+    deps,
+    gitops,
+    deploy.repo,
+    base,
+    {
+      kind: 'release',
+      request: {
+        app: deploy.app,
+        version,
+        source: `${event.repo}@${event.tag}`,
+        to: firstEnvironment(gitopsConfig),
+      },
+    },
+    gitopsConfig,
+  );
+  if (plan.empty) return { action: 'unchanged', detail: plan.summary };
+  return {
+    action: outcomes.map((o) => o.action).join(','),
+    pullRequests: outcomes.map((o) => o.pullRequest.number),
+  };
+}

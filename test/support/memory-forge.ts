@@ -1,0 +1,276 @@
+import { createHash } from 'node:crypto';
+import { ConflictError, NotFoundError } from '../../src/core/errors.ts';
+import type {
+  CommitRequest,
+  CommitStatus,
+  FileSnapshot,
+  Forge,
+  Permission,
+  PullRequest,
+  PullRequestDraft,
+  ReactionName,
+  ReactionTarget,
+  RepoPath,
+  TreeEntry,
+} from '../../src/ports/forge.ts';
+
+interface Repo {
+  commits: Map<string, { files: Map<string, string>; parent?: string; message: string }>;
+  branches: Map<string, string>;
+  defaultBranch: string;
+}
+
+/**
+ * The Forge port in memory, with the semantics use cases rely on (compare-and-swap branch
+ * moves, one open PR per head, sticky comments by marker). Records every call, so tests can
+ * assert what a use case did — and that a refused command did nothing that changes state.
+ */
+export class MemoryForge implements Forge {
+  readonly kind: 'github' | 'gitlab';
+  readonly repos = new Map<string, Repo>();
+  readonly pullRequests: Array<PullRequest & { repo: string }> = [];
+  readonly comments: Array<{ id: number; repo: string; pullRequest: number; body: string; author: string }> =
+    [];
+  readonly statuses: Array<{ repo: string; sha: string } & CommitStatus> = [];
+  readonly reactions: Array<{ repo: string; target: ReactionTarget; reaction: ReactionName }> = [];
+  readonly permissions = new Map<string, Permission>();
+  readonly teams = new Map<string, string[]>();
+  readonly calls: string[] = [];
+  #ids = 100;
+
+  constructor(kind: 'github' | 'gitlab' = 'github') {
+    this.kind = kind;
+  }
+
+  /** Creates a repository whose default branch holds `files`. */
+  seed(repo: RepoPath, files: Record<string, string>, branch = 'main'): string {
+    const sha = this.#hash(JSON.stringify(files));
+    this.repos.set(repo, {
+      commits: new Map([[sha, { files: new Map(Object.entries(files)), message: 'initial' }]]),
+      branches: new Map([[branch, sha]]),
+      defaultBranch: branch,
+    });
+    return sha;
+  }
+
+  /** Files of a branch, for assertions. */
+  filesAt(repo: RepoPath, branch: string): Map<string, string> {
+    const r = this.#repo(repo);
+    return r.commits.get(r.branches.get(branch)!)!.files;
+  }
+
+  /** Simulates a merge: the PR's head tree becomes the base branch's new commit. */
+  merge(repo: RepoPath, number: number): PullRequest {
+    const pr = this.pullRequests.find((p) => p.repo === repo && p.number === number)!;
+    const r = this.#repo(repo);
+    const head = r.commits.get(r.branches.get(pr.head)!)!;
+    const sha = this.#hash(`merge ${number} ${pr.headSha}`);
+    r.commits.set(sha, {
+      files: new Map(head.files),
+      parent: r.branches.get(pr.base)!,
+      message: `Merge pull request #${number}`,
+    });
+    r.branches.set(pr.base, sha);
+    pr.state = 'merged';
+    return { ...pr };
+  }
+
+  /** Calls that change state on the forge. */
+  writes(): string[] {
+    const reads = [
+      'readFile',
+      'readFiles',
+      'listTree',
+      'branchHead',
+      'defaultBranch',
+      'findPullRequest',
+      'getPullRequest',
+      'getPermission',
+      'isTeamMember',
+    ];
+    return this.calls.filter((c) => !reads.includes(c.split(' ')[0]!));
+  }
+
+  async readFile(repo: RepoPath, path: string, ref: string): Promise<string | null> {
+    this.calls.push(`readFile ${repo} ${path}`);
+    return this.#commit(repo, ref).files.get(path) ?? null;
+  }
+
+  async readFiles(repo: RepoPath, paths: readonly string[], ref: string): Promise<FileSnapshot> {
+    this.calls.push(`readFiles ${repo} ${paths.length}`);
+    const sha = this.#resolve(repo, ref);
+    const files = this.#repo(repo).commits.get(sha)!.files;
+    return { sha, files: new Map(paths.map((p) => [p, files.get(p) ?? null])) };
+  }
+
+  async listTree(repo: RepoPath, ref: string, prefix = ''): Promise<TreeEntry[]> {
+    this.calls.push(`listTree ${repo}`);
+    const files = [...this.#commit(repo, ref).files.keys()].filter((p) => p.startsWith(prefix)).sort();
+    return files.map((path) => ({ path, type: 'file' as const }));
+  }
+
+  async branchHead(repo: RepoPath, branch: string): Promise<string | null> {
+    this.calls.push(`branchHead ${repo} ${branch}`);
+    return this.#repo(repo).branches.get(branch) ?? null;
+  }
+
+  async defaultBranch(repo: RepoPath): Promise<string> {
+    this.calls.push(`defaultBranch ${repo}`);
+    return this.#repo(repo).defaultBranch;
+  }
+
+  async commit(repo: RepoPath, request: CommitRequest): Promise<{ sha: string }> {
+    this.calls.push(`commit ${repo} ${request.branch}`);
+    const r = this.#repo(repo);
+    const parent = r.commits.get(this.#resolve(repo, request.parent))!;
+    if ((r.branches.get(request.branch) ?? null) !== request.expectedHead) {
+      throw new ConflictError(`branch ${request.branch} moved`);
+    }
+    const files = new Map(parent.files);
+    for (const change of request.changes) {
+      if (change.content === null) files.delete(change.path);
+      else files.set(change.path, change.content);
+    }
+    const sha = this.#hash(
+      `${request.parent} ${request.message} ${JSON.stringify([...files])} ${this.#ids++}`,
+    );
+    r.commits.set(sha, { files, parent: request.parent, message: request.message });
+    r.branches.set(request.branch, sha);
+    for (const pr of this.pullRequests)
+      if (pr.repo === repo && pr.head === request.branch && pr.state === 'open') pr.headSha = sha;
+    return { sha };
+  }
+
+  async findPullRequest(repo: RepoPath, head: string): Promise<PullRequest | null> {
+    this.calls.push(`findPullRequest ${repo} ${head}`);
+    const pr = this.pullRequests.find((p) => p.repo === repo && p.head === head && p.state === 'open');
+    return pr ? { ...pr } : null;
+  }
+
+  async getPullRequest(repo: RepoPath, number: number): Promise<PullRequest> {
+    this.calls.push(`getPullRequest ${repo} ${number}`);
+    const pr = this.pullRequests.find((p) => p.repo === repo && p.number === number);
+    if (!pr) throw new NotFoundError(`no PR ${number}`);
+    return { ...pr };
+  }
+
+  async createPullRequest(repo: RepoPath, draft: PullRequestDraft): Promise<PullRequest> {
+    this.calls.push(`createPullRequest ${repo} ${draft.head}`);
+    if (this.pullRequests.some((p) => p.repo === repo && p.head === draft.head && p.state === 'open')) {
+      throw new ConflictError(`a pull request for ${draft.head} already exists`);
+    }
+    const number = this.pullRequests.length + 1;
+    const pr = {
+      repo,
+      number,
+      url: `https://forge.example/${repo}/pull/${number}`,
+      title: draft.title,
+      body: draft.body,
+      head: draft.head,
+      base: draft.base,
+      headSha: this.#repo(repo).branches.get(draft.head)!,
+      state: 'open' as const,
+      fromFork: false,
+      author: 'gantry[bot]',
+    };
+    this.pullRequests.push(pr);
+    return { ...pr };
+  }
+
+  /** Adds a PR opened by someone (not gantry), e.g. the PR a command is typed on. */
+  addPullRequest(repo: RepoPath, fields: Partial<PullRequest> & { head: string }): PullRequest {
+    const number = this.pullRequests.length + 1;
+    const pr = {
+      repo,
+      number,
+      url: `https://forge.example/${repo}/pull/${number}`,
+      title: 'a change',
+      body: '',
+      base: 'main',
+      headSha: this.#hash(fields.head),
+      state: 'open' as const,
+      fromFork: false,
+      author: 'someone',
+      ...fields,
+    };
+    this.pullRequests.push(pr);
+    return { ...pr };
+  }
+
+  async updatePullRequest(
+    repo: RepoPath,
+    number: number,
+    change: { title?: string; body?: string },
+  ): Promise<PullRequest> {
+    this.calls.push(`updatePullRequest ${repo} ${number}`);
+    const pr = this.pullRequests.find((p) => p.repo === repo && p.number === number)!;
+    Object.assign(pr, change);
+    return { ...pr };
+  }
+
+  async upsertComment(repo: RepoPath, pullRequest: number, marker: string, body: string) {
+    this.calls.push(`upsertComment ${repo} ${pullRequest}`);
+    const existing = this.comments.find(
+      (c) => c.repo === repo && c.pullRequest === pullRequest && c.body.includes(marker),
+    );
+    if (existing) {
+      existing.body = body;
+      return { id: existing.id, url: `#${existing.id}`, created: false };
+    }
+    const id = this.#ids++;
+    this.comments.push({ id, repo, pullRequest, body, author: 'gantry[bot]' });
+    return { id, url: `#${id}`, created: true };
+  }
+
+  async createComment(repo: RepoPath, pullRequest: number, body: string) {
+    this.calls.push(`createComment ${repo} ${pullRequest}`);
+    const id = this.#ids++;
+    this.comments.push({ id, repo, pullRequest, body, author: 'gantry[bot]' });
+    return { id, url: `#${id}` };
+  }
+
+  async addReaction(repo: RepoPath, target: ReactionTarget, reaction: ReactionName): Promise<void> {
+    this.calls.push(`addReaction ${repo} ${reaction}`);
+    this.reactions.push({ repo, target, reaction });
+  }
+
+  async setCommitStatus(repo: RepoPath, sha: string, status: CommitStatus): Promise<void> {
+    this.calls.push(`setCommitStatus ${repo} ${status.context} ${status.state}`);
+    this.statuses.push({ repo, sha, ...status });
+  }
+
+  async getPermission(repo: RepoPath, user: string): Promise<Permission> {
+    this.calls.push(`getPermission ${repo} ${user}`);
+    return this.permissions.get(`${repo} ${user}`) ?? { level: 'none', raw: 'none' };
+  }
+
+  async isTeamMember(team: string, user: string): Promise<boolean> {
+    this.calls.push(`isTeamMember ${team} ${user}`);
+    return this.teams.get(team)?.includes(user) ?? false;
+  }
+
+  compareUrl(repo: RepoPath, from: string, to: string): string {
+    return `https://forge.example/${repo}/compare/${from}...${to}`;
+  }
+
+  #repo(repo: RepoPath): Repo {
+    const r = this.repos.get(repo);
+    if (!r) throw new NotFoundError(`no repository ${repo}`);
+    return r;
+  }
+
+  #resolve(repo: RepoPath, ref: string): string {
+    const r = this.#repo(repo);
+    const sha = r.branches.get(ref) ?? (r.commits.has(ref) ? ref : undefined);
+    if (!sha) throw new NotFoundError(`no ref ${ref} in ${repo}`);
+    return sha;
+  }
+
+  #commit(repo: RepoPath, ref: string) {
+    return this.#repo(repo).commits.get(this.#resolve(repo, ref))!;
+  }
+
+  #hash(text: string): string {
+    return createHash('sha1').update(text).digest('hex');
+  }
+}
