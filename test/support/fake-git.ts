@@ -33,7 +33,9 @@ export class FakeGit {
   #clock = 0;
 
   constructor(files: Record<string, string>, branch = 'main') {
-    const tree = this.writeTree(new Map(Object.entries(files).map(([p, c]) => [p, { mode: '100644', content: c }])));
+    const tree = this.writeTree(
+      new Map(Object.entries(files).map(([p, c]) => [p, { mode: '100644', content: c }])),
+    );
     this.branches.set(branch, this.writeCommit({ tree, parents: [], message: 'initial' }));
   }
 

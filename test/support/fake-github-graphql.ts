@@ -34,7 +34,13 @@ export function answerGraphql(fake: FakeGitHub, request: RecordedRequest): FakeR
     return {
       body: {
         data: { repository: null },
-        errors: [{ type: 'NOT_FOUND', path: ['repository'], message: `Could not resolve to a Repository with the name '${variables.owner}/${variables.name}'.` }],
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['repository'],
+            message: `Could not resolve to a Repository with the name '${variables.owner}/${variables.name}'.`,
+          },
+        ],
       },
     };
   }
@@ -62,7 +68,14 @@ function files(fake: FakeGitHub, query: string, variables: Record<string, unknow
       object[key] = {
         mode: Number.parseInt(file.mode, 8),
         ...(withText
-          ? { object: { __typename: 'Blob', oid: blobSha(file.content), text: withheld ? null : file.content, isTruncated: false } }
+          ? {
+              object: {
+                __typename: 'Blob',
+                oid: blobSha(file.content),
+                text: withheld ? null : file.content,
+                isTruncated: false,
+              },
+            }
           : {}),
       };
     } else if (dirs.has(String(path))) {
@@ -75,14 +88,20 @@ function files(fake: FakeGitHub, query: string, variables: Record<string, unknow
 }
 
 function moveRef(fake: FakeGitHub, variables: Record<string, unknown>): FakeResponse {
-  if (variables.repositoryId !== fake.repositoryId) return fail('Could not resolve to a node with the global id');
+  if (variables.repositoryId !== fake.repositoryId)
+    return fail('Could not resolve to a node with the global id');
   const branch = String(variables.name).replace(/^refs\/heads\//, '');
   const current = fake.git.branches.get(branch);
   if (current !== variables.before) {
     return {
       body: {
         data: { updateRefs: null },
-        errors: [{ path: ['updateRefs'], message: `A ref update was rejected: refs/heads/${branch} is at ${current ?? 'nothing'}` }],
+        errors: [
+          {
+            path: ['updateRefs'],
+            message: `A ref update was rejected: refs/heads/${branch} is at ${current ?? 'nothing'}`,
+          },
+        ],
       },
     };
   }
@@ -94,10 +113,21 @@ function moveRef(fake: FakeGitHub, variables: Record<string, unknown>): FakeResp
 function comments(fake: FakeGitHub, variables: Record<string, unknown>): FakeResponse {
   const number = Number(variables.number);
   if (!fake.pulls.some((p) => p.number === number)) {
-    return { body: { data: { repository: { issueOrPullRequest: null } }, errors: [{ type: 'NOT_FOUND', message: `Could not resolve to an issue or pull request with the number of ${number}.` }] } };
+    return {
+      body: {
+        data: { repository: { issueOrPullRequest: null } },
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            message: `Could not resolve to an issue or pull request with the number of ${number}.`,
+          },
+        ],
+      },
+    };
   }
   const list = fake.comments.filter((c) => c.issue === number);
-  const end = variables.before === null || variables.before === undefined ? list.length : Number(variables.before);
+  const end =
+    variables.before === null || variables.before === undefined ? list.length : Number(variables.before);
   const start = Math.max(0, end - 100);
   const nodes = list.slice(start, end).map((c) => ({
     databaseId: c.id,
@@ -109,7 +139,12 @@ function comments(fake: FakeGitHub, variables: Record<string, unknown>): FakeRes
     body: {
       data: {
         repository: {
-          issueOrPullRequest: { comments: { pageInfo: { hasPreviousPage: start > 0, startCursor: nodes.length ? String(start) : null }, nodes } },
+          issueOrPullRequest: {
+            comments: {
+              pageInfo: { hasPreviousPage: start > 0, startCursor: nodes.length ? String(start) : null },
+              nodes,
+            },
+          },
         },
       },
     },

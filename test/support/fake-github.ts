@@ -1,7 +1,7 @@
 import { createGitHubOctokit, type GitHubClient } from '../../src/adapters/github/octokit.ts';
-import { FakeGit, type FakeFile } from './fake-git.ts';
-import { FakeHttp, type FakeResponse, type RecordedRequest } from './fake-http.ts';
+import { type FakeFile, FakeGit } from './fake-git.ts';
 import { answerGraphql } from './fake-github-graphql.ts';
+import { FakeHttp, type FakeResponse, type RecordedRequest } from './fake-http.ts';
 import { exampleResponse } from './github-openapi.ts';
 
 export interface FakePull {
@@ -49,7 +49,13 @@ export class FakeGitHub {
   readonly pulls: FakePull[] = [];
   readonly comments: FakeComment[] = [];
   readonly pullReactions: { issue: number; content: string }[] = [];
-  readonly statuses: { sha: string; state: string; context: string; description?: string; target_url?: string }[] = [];
+  readonly statuses: {
+    sha: string;
+    state: string;
+    context: string;
+    description?: string;
+    target_url?: string;
+  }[] = [];
   readonly permissions = new Map<string, { permission: string; role_name: string }>();
   readonly teams = new Map<string, Map<string, 'active' | 'pending'>>();
   /** Paths whose text GraphQL withholds (as for binary or very large blobs). */
@@ -84,7 +90,7 @@ export class FakeGitHub {
   pullJson(pull: FakePull): Json {
     const json = exampleResponse<Json>('GET', '/repos/{owner}/{repo}/pulls/{pull_number}');
     const repo = (fork: boolean) => ({
-      ...(json.base as Json).repo as Json,
+      ...((json.base as Json).repo as Json),
       full_name: fork ? `someone/${this.name}` : this.fullName,
       name: this.name,
     });
@@ -138,26 +144,59 @@ export class FakeGitHub {
       const { ref, sha } = req.body as { ref: string; sha: string };
       const branch = ref.replace(/^refs\/heads\//, '');
       if (this.git.branches.has(branch)) {
-        return { status: 422, body: { message: 'Reference already exists', documentation_url: 'https://docs.github.com/rest/git/refs#create-a-reference', status: '422' } };
+        return {
+          status: 422,
+          body: {
+            message: 'Reference already exists',
+            documentation_url: 'https://docs.github.com/rest/git/refs#create-a-reference',
+            status: '422',
+          },
+        };
       }
       this.git.branches.set(branch, sha);
       return { status: 201, body: this.#refJson(`heads/${branch}`, sha) };
     });
     http.on('POST', `${repo}/git/trees`, (req) => this.#createTree(req));
     http.on('POST', `${repo}/git/commits`, (req) => {
-      const body = req.body as { message: string; tree: string; parents: string[]; author?: { name: string; email: string } };
+      const body = req.body as {
+        message: string;
+        tree: string;
+        parents: string[];
+        author?: { name: string; email: string };
+      };
       if (!this.git.trees.has(body.tree) || body.parents.some((p) => !this.git.commits.has(p))) {
         return { status: 422, body: { message: 'Tree SHA does not exist', status: '422' } };
       }
-      const sha = this.git.writeCommit({ tree: body.tree, parents: body.parents, message: body.message, ...(body.author ? { author: body.author } : {}) });
+      const sha = this.git.writeCommit({
+        tree: body.tree,
+        parents: body.parents,
+        message: body.message,
+        ...(body.author ? { author: body.author } : {}),
+      });
       const json = exampleResponse<Json>('POST', '/repos/{owner}/{repo}/git/commits', 201);
-      return { status: 201, body: { ...json, sha, message: body.message, tree: { ...(json.tree as Json), sha: body.tree }, parents: body.parents.map((p) => ({ sha: p })) } };
+      return {
+        status: 201,
+        body: {
+          ...json,
+          sha,
+          message: body.message,
+          tree: { ...(json.tree as Json), sha: body.tree },
+          parents: body.parents.map((p) => ({ sha: p })),
+        },
+      };
     });
     http.on('GET', `${repo}/git/trees/*tree`, (_req, p) => this.#getTree(p.tree!));
     http.on('GET', `${repo}/git/blobs/:sha`, (_req, p) => {
       const content = this.git.blobs.get(p.sha!);
       if (content === undefined) return notFound;
-      return { body: { ...exampleResponse<Json>('GET', '/repos/{owner}/{repo}/git/blobs/{file_sha}'), sha: p.sha, content: Buffer.from(content).toString('base64'), size: Buffer.byteLength(content) } };
+      return {
+        body: {
+          ...exampleResponse<Json>('GET', '/repos/{owner}/{repo}/git/blobs/{file_sha}'),
+          sha: p.sha,
+          content: Buffer.from(content).toString('base64'),
+          size: Buffer.byteLength(content),
+        },
+      };
     });
     this.#reviewRoutes(repo);
   }
@@ -168,19 +207,30 @@ export class FakeGitHub {
   }
 
   #createTree(req: RecordedRequest): FakeResponse {
-    const body = req.body as { base_tree?: string; tree: { path: string; mode: string; sha?: string | null; content?: string }[] };
+    const body = req.body as {
+      base_tree?: string;
+      tree: { path: string; mode: string; sha?: string | null; content?: string }[];
+    };
     const base = body.base_tree ? this.git.trees.get(body.base_tree) : new Map<string, FakeFile>();
     if (!base) return { status: 422, body: { message: 'Invalid tree info', status: '422' } };
     const next = new Map(base);
     for (const entry of body.tree) {
       if (entry.sha === null) {
-        if (!next.delete(entry.path)) return { status: 422, body: { message: 'GitRPC::BadObjectState', status: '422' } };
+        if (!next.delete(entry.path))
+          return { status: 422, body: { message: 'GitRPC::BadObjectState', status: '422' } };
       } else {
         next.set(entry.path, { mode: entry.mode, content: entry.content ?? '' });
       }
     }
     const sha = this.git.writeTree(next);
-    return { status: 201, body: { ...exampleResponse<Json>('POST', '/repos/{owner}/{repo}/git/trees', 201), sha, truncated: false } };
+    return {
+      status: 201,
+      body: {
+        ...exampleResponse<Json>('POST', '/repos/{owner}/{repo}/git/trees', 201),
+        sha,
+        truncated: false,
+      },
+    };
   }
 
   #getTree(rev: string): FakeResponse {
@@ -188,10 +238,28 @@ export class FakeGitHub {
     const files = commit ? this.git.filesAt(commit) : this.git.trees.get(rev);
     if (!files) return notFound;
     const entries = [
-      ...[...FakeGit.directories(files.keys())].map((path) => ({ path, mode: '040000', type: 'tree', sha: 'f'.repeat(40) })),
-      ...[...files].map(([path, file]) => ({ path, mode: file.mode, type: 'blob', sha: 'b'.repeat(40), size: file.content.length })),
+      ...[...FakeGit.directories(files.keys())].map((path) => ({
+        path,
+        mode: '040000',
+        type: 'tree',
+        sha: 'f'.repeat(40),
+      })),
+      ...[...files].map(([path, file]) => ({
+        path,
+        mode: file.mode,
+        type: 'blob',
+        sha: 'b'.repeat(40),
+        size: file.content.length,
+      })),
     ].sort((a, b) => (a.path < b.path ? -1 : 1));
-    return { body: { sha: rev, url: `${FakeGitHub.origin}/repos/${this.fullName}/git/trees/${rev}`, tree: entries, truncated: false } };
+    return {
+      body: {
+        sha: rev,
+        url: `${FakeGitHub.origin}/repos/${this.fullName}/git/trees/${rev}`,
+        tree: entries,
+        truncated: false,
+      },
+    };
   }
 
   #reviewRoutes(repo: string): void {
@@ -208,10 +276,36 @@ export class FakeGitHub {
     });
     http.on('POST', `${repo}/pulls`, (req) => {
       const body = req.body as { head: string; base: string; title: string; body?: string; draft?: boolean };
-      if (this.pulls.some((p) => p.state === 'open' && p.head === body.head && p.base === body.base && !p.fork)) {
-        return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${this.owner}:${body.head}.` }], status: '422' } };
+      if (
+        this.pulls.some((p) => p.state === 'open' && p.head === body.head && p.base === body.base && !p.fork)
+      ) {
+        return {
+          status: 422,
+          body: {
+            message: 'Validation Failed',
+            errors: [
+              {
+                resource: 'PullRequest',
+                code: 'custom',
+                message: `A pull request already exists for ${this.owner}:${body.head}.`,
+              },
+            ],
+            status: '422',
+          },
+        };
       }
-      const pull: FakePull = { number: this.pulls.length + 1, title: body.title, body: body.body ?? '', head: body.head, base: body.base, state: 'open', merged: false, author: this.viewer, fork: false, labels: [] };
+      const pull: FakePull = {
+        number: this.pulls.length + 1,
+        title: body.title,
+        body: body.body ?? '',
+        head: body.head,
+        base: body.base,
+        state: 'open',
+        merged: false,
+        author: this.viewer,
+        fork: false,
+        labels: [],
+      };
       this.pulls.push(pull);
       return { status: 201, body: this.pullJson(pull) };
     });
@@ -229,21 +323,36 @@ export class FakeGitHub {
       const pull = pullOf(p.n!);
       if (!pull) return notFound;
       pull.labels.push(...(req.body as { labels: string[] }).labels);
-      return { body: pull.labels.map((name) => ({ ...exampleResponse<Json[]>('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels')[0], name })) };
+      return {
+        body: pull.labels.map((name) => ({
+          ...exampleResponse<Json[]>('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels')[0],
+          name,
+        })),
+      };
     });
     http.on('POST', `${repo}/issues/:n/comments`, (req, p) => {
-      const comment: FakeComment = { id: this.newId(), issue: Number(p.n), body: (req.body as { body: string }).body, author: this.viewer, reactions: [] };
+      const comment: FakeComment = {
+        id: this.newId(),
+        issue: Number(p.n),
+        body: (req.body as { body: string }).body,
+        author: this.viewer,
+        reactions: [],
+      };
       this.comments.push(comment);
       return { status: 201, body: this.commentJson(comment) };
     });
     http.on('PATCH', `${repo}/issues/comments/:id`, (req, p) => {
       const comment = this.comments.find((c) => c.id === Number(p.id));
       if (!comment) return notFound;
-      if (comment.author !== this.viewer) return { status: 403, body: { message: 'Resource not accessible by integration', status: '403' } };
+      if (comment.author !== this.viewer)
+        return { status: 403, body: { message: 'Resource not accessible by integration', status: '403' } };
       comment.body = (req.body as { body: string }).body;
       return { body: this.commentJson(comment) };
     });
-    const reaction = (content: string) => ({ ...exampleResponse<Json>('POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', 201), content });
+    const reaction = (content: string) => ({
+      ...exampleResponse<Json>('POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', 201),
+      content,
+    });
     http.on('POST', `${repo}/issues/comments/:id/reactions`, (req, p) => {
       const comment = this.comments.find((c) => c.id === Number(p.id));
       if (!comment) return notFound;
@@ -259,7 +368,10 @@ export class FakeGitHub {
     http.on('POST', `${repo}/statuses/:sha`, (req, p) => {
       const body = req.body as { state: string; context: string; description?: string; target_url?: string };
       this.statuses.push({ sha: p.sha!, ...body });
-      return { status: 201, body: { ...exampleResponse<Json>('POST', '/repos/{owner}/{repo}/statuses/{sha}', 201), ...body } };
+      return {
+        status: 201,
+        body: { ...exampleResponse<Json>('POST', '/repos/{owner}/{repo}/statuses/{sha}', 201), ...body },
+      };
     });
     http.on('GET', `${repo}/collaborators/:user/permission`, (_req, p) => {
       const found = this.permissions.get(p.user!);
@@ -270,7 +382,12 @@ export class FakeGitHub {
     http.on('GET', '/orgs/:org/teams/:team/memberships/:user', (_req, p) => {
       const state = this.teams.get(`${p.org}/${p.team}`)?.get(p.user!);
       if (!state) return notFound;
-      return { body: { ...exampleResponse<Json>('GET', '/orgs/{org}/teams/{team_slug}/memberships/{username}'), state } };
+      return {
+        body: {
+          ...exampleResponse<Json>('GET', '/orgs/{org}/teams/{team_slug}/memberships/{username}'),
+          state,
+        },
+      };
     });
   }
 }

@@ -77,7 +77,10 @@ export class FakeHttp {
         .intercept({ path: () => true, method: () => true })
         .reply((options) => {
           const headers = Object.fromEntries(
-            Object.entries((options.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]),
+            Object.entries((options.headers ?? {}) as Record<string, string>).map(([k, v]) => [
+              k.toLowerCase(),
+              String(v),
+            ]),
           );
           const url = new URL(options.path, origin);
           const request: RecordedRequest = {

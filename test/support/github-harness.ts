@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { GitHubForge } from '../../src/adapters/github/github-forge.ts';
-import type { RecordedRequest } from './fake-http.ts';
 import { FakeGitHub } from './fake-github.ts';
+import type { RecordedRequest } from './fake-http.ts';
 import { checkGitHubRequest } from './github-openapi.ts';
 
 export const REPO = 'shop/gitops';
@@ -14,7 +14,9 @@ export function githubWorld(files: Record<string, string>) {
 
 /** Every request reached a route and matches GitHub's REST description. */
 export function expectWellFormed(fake: FakeGitHub): void {
-  expect(fake.http.unmatched.map((r) => `${r.method} ${r.path}: ${JSON.stringify(r.body)?.slice(0, 300)}`)).toEqual([]);
+  expect(
+    fake.http.unmatched.map((r) => `${r.method} ${r.path}: ${JSON.stringify(r.body)?.slice(0, 300)}`),
+  ).toEqual([]);
   expect(fake.http.requests.flatMap(checkGitHubRequest)).toEqual([]);
 }
 

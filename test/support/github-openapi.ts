@@ -19,7 +19,10 @@ interface Operation {
 }
 
 const require = createRequire(import.meta.url);
-const specFile = join(dirname(require.resolve('@octokit/openapi/package.json')), 'generated/api.github.com.json');
+const specFile = join(
+  dirname(require.resolve('@octokit/openapi/package.json')),
+  'generated/api.github.com.json',
+);
 let spec: Json | undefined;
 let operations: Map<string, Operation[]> | undefined;
 
@@ -49,8 +52,14 @@ function index(): Map<string, Operation[]> {
   operations = new Map();
   for (const [template, item] of Object.entries(load().paths as Record<string, Json>)) {
     for (const [method, op] of Object.entries(item)) {
-      const multi = new Set(parametersOf(op as Json).filter((p) => p['x-multi-segment']).map((p) => p.name));
-      const source = template.replace(/\{([^}]+)\}/g, (_, name: string) => (multi.has(name) ? '(.+)' : '([^/]+)'));
+      const multi = new Set(
+        parametersOf(op as Json)
+          .filter((p) => p['x-multi-segment'])
+          .map((p) => p.name),
+      );
+      const source = template.replace(/\{([^}]+)\}/g, (_, name: string) =>
+        multi.has(name) ? '(.+)' : '([^/]+)',
+      );
       const list = operations.get(method.toUpperCase()) ?? [];
       list.push({
         template,
@@ -78,9 +87,10 @@ function toJsonSchema(schema: unknown, depth = 0): unknown {
   const out: Json = {};
   for (const [key, value] of Object.entries(resolved)) {
     if (key === 'nullable' || key === 'example' || key === 'examples' || key.startsWith('x-')) continue;
-    out[key] = key === 'properties' || key === 'patternProperties'
-      ? Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, toJsonSchema(v, depth + 1)]))
-      : toJsonSchema(value, depth + 1);
+    out[key] =
+      key === 'properties' || key === 'patternProperties'
+        ? Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, toJsonSchema(v, depth + 1)]))
+        : toJsonSchema(value, depth + 1);
   }
   if (resolved.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
   if (resolved.nullable === true && out.enum) out.enum = [...(out.enum as unknown[]), null];
@@ -90,7 +100,9 @@ function toJsonSchema(schema: unknown, depth = 0): unknown {
 /** Property names a body schema allows at the top level, across `oneOf`/`anyOf`/`allOf` alternatives. */
 function propertiesOf(schema: Json): string[] {
   const own = Object.keys((schema.properties as Json | undefined) ?? {});
-  const alternatives = ['oneOf', 'anyOf', 'allOf'].flatMap((key) => (schema[key] as Json[] | undefined) ?? []);
+  const alternatives = ['oneOf', 'anyOf', 'allOf'].flatMap(
+    (key) => (schema[key] as Json[] | undefined) ?? [],
+  );
   return [...own, ...alternatives.flatMap(propertiesOf)];
 }
 
@@ -107,13 +119,17 @@ export function checkGitHubRequest(request: RecordedRequest): string[] {
   const found = findOperation(request.method, request.path);
   if (!found) return [`${where}: no such operation in GitHub's REST description`];
   const problems: string[] = [];
-  const queryNames = new Set(parametersOf(found.op).filter((p) => p.in === 'query').map((p) => p.name));
+  const queryNames = new Set(
+    parametersOf(found.op)
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name),
+  );
   for (const name of Object.keys(request.query)) {
     if (!queryNames.has(name)) problems.push(`${where}: unknown query parameter "${name}"`);
   }
-  const schema = deref((found.op.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as
-    | Json
-    | undefined;
+  const schema = deref((found.op.requestBody as Json | undefined)?.content as Json | undefined)?.[
+    'application/json'
+  ] as Json | undefined;
   if (!schema) {
     if (request.body !== undefined) problems.push(`${where}: sends a body the operation does not take`);
     return problems;
@@ -129,7 +145,8 @@ export function checkGitHubRequest(request: RecordedRequest): string[] {
   }
   const validate = ajv.compile(bodySchema);
   if (!validate(body)) {
-    for (const error of validate.errors ?? []) problems.push(`${where}: body${error.instancePath} ${error.message}`);
+    for (const error of validate.errors ?? [])
+      problems.push(`${where}: body${error.instancePath} ${error.message}`);
   }
   return problems;
 }

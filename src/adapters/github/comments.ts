@@ -103,6 +103,10 @@ export async function addReaction(
   await call(`GitHub reaction ${reaction} on ${repo.owner}/${repo.repo} ${where}`, () =>
     target.kind === 'comment'
       ? client.rest.reactions.createForIssueComment({ ...repo, comment_id: target.id, content: reaction })
-      : client.rest.reactions.createForIssue({ ...repo, issue_number: target.pullRequest, content: reaction }),
+      : client.rest.reactions.createForIssue({
+          ...repo,
+          issue_number: target.pullRequest,
+          content: reaction,
+        }),
   );
 }

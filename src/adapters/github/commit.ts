@@ -18,7 +18,8 @@ type TreeEntry =
   | { path: string; mode: BlobMode; type: 'blob'; content: string }
   | { path: string; mode: BlobMode; type: 'blob'; sha: null };
 
-const isBlobMode = (mode: string): mode is BlobMode => mode === '100644' || mode === '100755' || mode === '120000';
+const isBlobMode = (mode: string): mode is BlobMode =>
+  mode === '100644' || mode === '100755' || mode === '120000';
 
 /** The tree entries of a change set: inline contents, deletions only for paths that exist. */
 export function treeEntries(request: CommitRequest, modes: Map<string, string | null>): TreeEntry[] {
@@ -27,11 +28,22 @@ export function treeEntries(request: CommitRequest, modes: Map<string, string | 
     const mode = modes.get(change.path) ?? null;
     if (change.content === null) {
       // GitHub refuses to delete a path that does not exist; deleting nothing is no change.
-      if (mode !== null) entries.push({ path: change.path, mode: isBlobMode(mode) ? mode : '100644', type: 'blob', sha: null });
+      if (mode !== null)
+        entries.push({
+          path: change.path,
+          mode: isBlobMode(mode) ? mode : '100644',
+          type: 'blob',
+          sha: null,
+        });
       continue;
     }
     // Keep an executable bit; anything else that was there (or nothing) becomes a regular file.
-    entries.push({ path: change.path, mode: mode === '100755' ? '100755' : '100644', type: 'blob', content: change.content });
+    entries.push({
+      path: change.path,
+      mode: mode === '100755' ? '100755' : '100644',
+      type: 'blob',
+      content: change.content,
+    });
   }
   return entries;
 }
@@ -94,7 +106,11 @@ const UPDATE_REFS = `mutation GantryMoveRef($repositoryId: ID!, $name: GitRefnam
   }
 }`;
 
-export async function branchHead(client: GitHubClient, repo: RepoRef, branch: string): Promise<string | null> {
+export async function branchHead(
+  client: GitHubClient,
+  repo: RepoRef,
+  branch: string,
+): Promise<string | null> {
   const found = await callOrNull(`GitHub branch ${repo.owner}/${repo.repo} ${branch}`, () =>
     client.rest.git.getRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` }),
   );
@@ -113,7 +129,12 @@ export async function writeCommit(
   let tree = parent.tree;
   if (entries.length > 0) {
     const created = await call(`${what}: tree`, () =>
-      client.rest.git.createTree({ owner: repo.owner, repo: repo.repo, base_tree: parent.tree, tree: entries }),
+      client.rest.git.createTree({
+        owner: repo.owner,
+        repo: repo.repo,
+        base_tree: parent.tree,
+        tree: entries,
+      }),
     );
     tree = created.data.sha;
   }

@@ -28,7 +28,9 @@ function messageOf(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
   }
   const details = Array.isArray(data.errors)
-    ? data.errors.map((e) => (typeof e === 'string' ? e : (e as { message?: string })?.message)).filter(Boolean)
+    ? data.errors
+        .map((e) => (typeof e === 'string' ? e : (e as { message?: string })?.message))
+        .filter(Boolean)
     : [];
   return details.length ? `${data.message}: ${details.join('; ')}` : data.message;
 }

@@ -82,7 +82,10 @@ export class GitHubForge implements Forge {
     return data.tree
       .filter((entry) => entry.path && (entry.type === 'blob' || entry.type === 'tree'))
       .filter((entry) => entry.path!.startsWith(under))
-      .map((entry) => ({ path: entry.path!, type: entry.type === 'tree' ? ('dir' as const) : ('file' as const) }));
+      .map((entry) => ({
+        path: entry.path!,
+        type: entry.type === 'tree' ? ('dir' as const) : ('file' as const),
+      }));
   }
 
   branchHead(repo: RepoPath, branch: string): Promise<string | null> {
@@ -90,7 +93,9 @@ export class GitHubForge implements Forge {
   }
 
   async defaultBranch(repo: RepoPath): Promise<string> {
-    const { data } = await call(`GitHub repository ${repo}`, () => this.#client.rest.repos.get(parseRepo(repo)));
+    const { data } = await call(`GitHub repository ${repo}`, () =>
+      this.#client.rest.repos.get(parseRepo(repo)),
+    );
     return data.default_branch;
   }
 
@@ -153,7 +158,8 @@ export class GitHubForge implements Forge {
         state: status.state,
         context: status.context,
         // GitHub refuses descriptions over 140 characters.
-        description: status.description.length > 140 ? `${status.description.slice(0, 139)}…` : status.description,
+        description:
+          status.description.length > 140 ? `${status.description.slice(0, 139)}…` : status.description,
         ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
       }),
     );
@@ -175,7 +181,11 @@ export class GitHubForge implements Forge {
     const match = /^@?([A-Za-z0-9-]+)\/([A-Za-z0-9_.-]+)$/.exec(team);
     if (!match) throw new ValidationError(`"${team}" is not a GitHub team; expected org/team`);
     const found = await callOrNull(`GitHub membership of ${user} in ${team}`, () =>
-      this.#client.rest.teams.getMembershipForUserInOrg({ org: match[1]!, team_slug: match[2]!, username: user }),
+      this.#client.rest.teams.getMembershipForUserInOrg({
+        org: match[1]!,
+        team_slug: match[2]!,
+        username: user,
+      }),
     );
     return found?.data.state === 'active';
   }

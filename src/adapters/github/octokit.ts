@@ -67,7 +67,10 @@ export function createGitHubOctokit(options: GitHubOctokitOptions): GitHubClient
 
 /** The web URL matching an Octokit's API base URL (`api.github.com` → `github.com`, GHES `/api/v3` dropped). */
 export function webUrlOf(client: GitHubClient): string {
-  const base = String(client.request.endpoint.DEFAULTS.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
+  const base = String(client.request.endpoint.DEFAULTS.baseUrl ?? 'https://api.github.com').replace(
+    /\/+$/,
+    '',
+  );
   if (/^https?:\/\/api\.github\.com$/i.test(base)) return 'https://github.com';
   return base.replace(/\/api\/v3$/i, '');
 }

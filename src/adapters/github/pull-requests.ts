@@ -35,7 +35,11 @@ export function toPullRequest(pr: RestPull): PullRequest {
 const name = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
 
 /** One list call filtered by `owner:branch`, so a fork's branch of the same name never matches. */
-export async function findPullRequest(client: GitHubClient, repo: RepoRef, head: string): Promise<PullRequest | null> {
+export async function findPullRequest(
+  client: GitHubClient,
+  repo: RepoRef,
+  head: string,
+): Promise<PullRequest | null> {
   const { data } = await call(`GitHub find pull request ${name(repo)} ${head}`, () =>
     client.rest.pulls.list({ ...repo, state: 'open', head: `${repo.owner}:${head}`, per_page: 100 }),
   );
@@ -44,7 +48,11 @@ export async function findPullRequest(client: GitHubClient, repo: RepoRef, head:
   return mine[0] ?? null;
 }
 
-export async function getPullRequest(client: GitHubClient, repo: RepoRef, number: number): Promise<PullRequest> {
+export async function getPullRequest(
+  client: GitHubClient,
+  repo: RepoRef,
+  number: number,
+): Promise<PullRequest> {
   const { data } = await call(`GitHub pull request ${name(repo)}#${number}`, () =>
     client.rest.pulls.get({ ...repo, pull_number: number }),
   );

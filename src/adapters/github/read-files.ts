@@ -51,7 +51,10 @@ interface FilesData {
 export function filesQuery(count: number, withText: boolean): string {
   const vars = Array.from({ length: count }, (_, i) => `, $p${i}: String!`).join('');
   const blob = withText ? ' object { __typename ... on Blob { oid text isTruncated } }' : '';
-  const fields = Array.from({ length: count }, (_, i) => `    f${i}: file(path: $p${i}) { mode${blob} }\n`).join('');
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `    f${i}: file(path: $p${i}) { mode${blob} }\n`,
+  ).join('');
   return `query GantryFiles($owner: String!, $name: String!, $rev: String!${vars}) {
   repository(owner: $owner, name: $name) {
     id
@@ -81,9 +84,16 @@ export async function readCommitFiles(
     chunk.forEach((path, i) => {
       variables[`p${i}`] = path;
     });
-    const data = await call(what, () => client.graphql<FilesData>(filesQuery(chunk.length, withText), variables));
+    const data = await call(what, () =>
+      client.graphql<FilesData>(filesQuery(chunk.length, withText), variables),
+    );
     const commit = commitOf(data, what);
-    result ??= { repositoryId: data.repository!.id, sha: commit.oid, tree: commit.tree.oid, files: new Map() };
+    result ??= {
+      repositoryId: data.repository!.id,
+      sha: commit.oid,
+      tree: commit.tree.oid,
+      files: new Map(),
+    };
     for (const [i, path] of chunk.entries()) {
       result.files.set(path, await fileOf(client, repo, commit[`f${i}`] as FileNode | null, withText, what));
     }

@@ -60,7 +60,10 @@ describe('GitHubForge files', () => {
     const { fake, forge } = world();
     fake.withheld.add('README.md');
     expect(await forge.readFile(REPO, 'README.md', 'main')).toBe('# gitops\n');
-    expect(fake.http.calls()).toEqual(['POST /graphql', expect.stringMatching(/^GET \/repos\/shop\/gitops\/git\/blobs\//)]);
+    expect(fake.http.calls()).toEqual([
+      'POST /graphql',
+      expect.stringMatching(/^GET \/repos\/shop\/gitops\/git\/blobs\//),
+    ]);
   });
 
   it('says NotFoundError for an unknown ref or repository', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GitHubForge } from '../../../src/adapters/github/github-forge.ts';
 import { COMMENTS_QUERY } from '../../../src/adapters/github/comments.ts';
+import { GitHubForge } from '../../../src/adapters/github/github-forge.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../src/core/errors.ts';
 import type { FakeGitHub } from '../../support/fake-github.ts';
 import { schemaErrors } from '../../support/fake-github-graphql.ts';
@@ -24,7 +24,18 @@ const MARKER = '<!-- gantry:canary -->';
 describe('GitHubForge pull requests', () => {
   it('creates a labelled PR and finds it by its head branch, ignoring a fork with the same branch name', async () => {
     const { fake, forge } = world();
-    fake.pulls.push({ number: 1, title: 'fork', body: '', head: 'gantry/prod/web', base: 'main', state: 'open', merged: false, author: 'mallory', fork: true, labels: [] });
+    fake.pulls.push({
+      number: 1,
+      title: 'fork',
+      body: '',
+      head: 'gantry/prod/web',
+      base: 'main',
+      state: 'open',
+      merged: false,
+      author: 'mallory',
+      fork: true,
+      labels: [],
+    });
     expect(await forge.findPullRequest(REPO, 'gantry/prod/web')).toBeNull();
     const created = await forge.createPullRequest(REPO, {
       head: 'gantry/prod/web',
@@ -34,9 +45,19 @@ describe('GitHubForge pull requests', () => {
       draft: true,
       labels: ['gantry', 'prod'],
     });
-    expect(created).toMatchObject({ number: 2, head: 'gantry/prod/web', base: 'main', state: 'open', fromFork: false, author: 'gantry[bot]' });
+    expect(created).toMatchObject({
+      number: 2,
+      head: 'gantry/prod/web',
+      base: 'main',
+      state: 'open',
+      fromFork: false,
+      author: 'gantry[bot]',
+    });
     expect(fake.pulls[1]!.labels).toEqual(['gantry', 'prod']);
-    expect(await forge.findPullRequest(REPO, 'gantry/prod/web')).toMatchObject({ number: 2, url: expect.stringContaining('/pull/2') });
+    expect(await forge.findPullRequest(REPO, 'gantry/prod/web')).toMatchObject({
+      number: 2,
+      url: expect.stringContaining('/pull/2'),
+    });
     expect(sent(fake.http.requests)).toMatchSnapshot();
   });
 
@@ -49,11 +70,43 @@ describe('GitHubForge pull requests', () => {
 
   it('gets and updates a PR; merged and fork PRs say so', async () => {
     const { fake, forge } = world();
-    fake.pulls.push({ number: 7, title: 'old', body: '', head: 'gantry/prod/web', base: 'main', state: 'closed', merged: true, author: 'gantry[bot]', fork: false, labels: [] });
-    fake.pulls.push({ number: 8, title: 'fork', body: '', head: 'feature', base: 'main', state: 'open', merged: false, author: 'mallory', fork: true, labels: [] });
-    expect(await forge.getPullRequest(REPO, 7)).toMatchObject({ state: 'merged', headSha: fake.git.branches.get('gantry/prod/web') });
-    expect(await forge.getPullRequest(REPO, 8)).toMatchObject({ state: 'open', fromFork: true, author: 'mallory' });
-    expect(await forge.updatePullRequest(REPO, 7, { body: 'new body' })).toMatchObject({ title: 'old', body: 'new body' });
+    fake.pulls.push({
+      number: 7,
+      title: 'old',
+      body: '',
+      head: 'gantry/prod/web',
+      base: 'main',
+      state: 'closed',
+      merged: true,
+      author: 'gantry[bot]',
+      fork: false,
+      labels: [],
+    });
+    fake.pulls.push({
+      number: 8,
+      title: 'fork',
+      body: '',
+      head: 'feature',
+      base: 'main',
+      state: 'open',
+      merged: false,
+      author: 'mallory',
+      fork: true,
+      labels: [],
+    });
+    expect(await forge.getPullRequest(REPO, 7)).toMatchObject({
+      state: 'merged',
+      headSha: fake.git.branches.get('gantry/prod/web'),
+    });
+    expect(await forge.getPullRequest(REPO, 8)).toMatchObject({
+      state: 'open',
+      fromFork: true,
+      author: 'mallory',
+    });
+    expect(await forge.updatePullRequest(REPO, 7, { body: 'new body' })).toMatchObject({
+      title: 'old',
+      body: 'new body',
+    });
     expect(fake.http.requests.at(-1)!.body).toEqual({ body: 'new body' });
     await expect(forge.getPullRequest(REPO, 99)).rejects.toBeInstanceOf(NotFoundError);
   });
@@ -66,7 +119,18 @@ describe('GitHubForge comments', () => {
 
   it('creates the sticky comment once, then edits it in place', async () => {
     const { fake, forge } = world();
-    fake.pulls.push({ number: 1, title: 't', body: '', head: 'gantry/prod/web', base: 'main', state: 'open', merged: false, author: 'gantry[bot]', fork: false, labels: [] });
+    fake.pulls.push({
+      number: 1,
+      title: 't',
+      body: '',
+      head: 'gantry/prod/web',
+      base: 'main',
+      state: 'open',
+      merged: false,
+      author: 'gantry[bot]',
+      fork: false,
+      labels: [],
+    });
     const first = await forge.upsertComment(REPO, 1, MARKER, `${MARKER}\nverdict: pass`);
     const second = await forge.upsertComment(REPO, 1, MARKER, `${MARKER}\nverdict: fail`);
     expect(first.created).toBe(true);
@@ -77,7 +141,18 @@ describe('GitHubForge comments', () => {
 
   it('never takes over a comment someone else wrote with the marker in it', async () => {
     const { fake, forge } = world();
-    fake.pulls.push({ number: 1, title: 't', body: '', head: 'h', base: 'main', state: 'open', merged: false, author: 'a', fork: false, labels: [] });
+    fake.pulls.push({
+      number: 1,
+      title: 't',
+      body: '',
+      head: 'h',
+      base: 'main',
+      state: 'open',
+      merged: false,
+      author: 'a',
+      fork: false,
+      labels: [],
+    });
     fake.comments.push({ id: 1, issue: 1, body: `${MARKER} hijack`, author: 'mallory', reactions: [] });
     const result = await forge.upsertComment(REPO, 1, MARKER, 'report');
     expect(result.created).toBe(true);
@@ -89,17 +164,45 @@ describe('GitHubForge comments', () => {
 
   it('walks older pages newest-first until it finds its comment', async () => {
     const { fake, forge } = world();
-    fake.pulls.push({ number: 1, title: 't', body: '', head: 'h', base: 'main', state: 'open', merged: false, author: 'a', fork: false, labels: [] });
+    fake.pulls.push({
+      number: 1,
+      title: 't',
+      body: '',
+      head: 'h',
+      base: 'main',
+      state: 'open',
+      merged: false,
+      author: 'a',
+      fork: false,
+      labels: [],
+    });
     fake.comments.push({ id: 1, issue: 1, body: `${MARKER} old`, author: fake.viewer, reactions: [] });
-    for (let i = 0; i < 250; i++) fake.comments.push({ id: 10 + i, issue: 1, body: `chatter ${i}`, author: 'dev', reactions: [] });
+    for (let i = 0; i < 250; i++)
+      fake.comments.push({ id: 10 + i, issue: 1, body: `chatter ${i}`, author: 'dev', reactions: [] });
     const result = await forge.upsertComment(REPO, 1, MARKER, `${MARKER} new`);
     expect(result).toMatchObject({ id: 1, created: false });
-    expect(fake.http.calls()).toEqual(['POST /graphql', 'POST /graphql', 'POST /graphql', 'PATCH /repos/shop/gitops/issues/comments/1']);
+    expect(fake.http.calls()).toEqual([
+      'POST /graphql',
+      'POST /graphql',
+      'POST /graphql',
+      'PATCH /repos/shop/gitops/issues/comments/1',
+    ]);
   });
 
   it('posts plain comments and reactions on comments and on the PR', async () => {
     const { fake, forge } = world();
-    fake.pulls.push({ number: 3, title: 't', body: '', head: 'h', base: 'main', state: 'open', merged: false, author: 'a', fork: false, labels: [] });
+    fake.pulls.push({
+      number: 3,
+      title: 't',
+      body: '',
+      head: 'h',
+      base: 'main',
+      state: 'open',
+      merged: false,
+      author: 'a',
+      fork: false,
+      labels: [],
+    });
     const comment = await forge.createComment(REPO, 3, 'on it');
     await forge.addReaction(REPO, { kind: 'comment', id: comment.id, pullRequest: 3 }, 'eyes');
     await forge.addReaction(REPO, { kind: 'comment', id: comment.id, pullRequest: 3 }, 'eyes');
@@ -120,7 +223,13 @@ describe('GitHubForge statuses, permissions, teams, links', () => {
       targetUrl: 'https://gantry.example.com/r/1',
     });
     expect(fake.statuses).toEqual([
-      { sha: 'a'.repeat(40), state: 'failure', context: 'gantry/canary', description: `${'x'.repeat(139)}…`, target_url: 'https://gantry.example.com/r/1' },
+      {
+        sha: 'a'.repeat(40),
+        state: 'failure',
+        context: 'gantry/canary',
+        description: `${'x'.repeat(139)}…`,
+        target_url: 'https://gantry.example.com/r/1',
+      },
     ]);
   });
 
@@ -131,7 +240,9 @@ describe('GitHubForge statuses, permissions, teams, links', () => {
     fake.permissions.set('tri', { permission: 'read', role_name: 'triage' });
     fake.permissions.set('cus', { permission: 'write', role_name: 'deployer' });
     fake.permissions.set('out', { permission: 'none', role_name: '' });
-    const levels = await Promise.all(['ann', 'max', 'tri', 'cus', 'out', 'ghost'].map((u) => forge.getPermission(REPO, u)));
+    const levels = await Promise.all(
+      ['ann', 'max', 'tri', 'cus', 'out', 'ghost'].map((u) => forge.getPermission(REPO, u)),
+    );
     expect(levels).toEqual([
       { level: 'admin', raw: 'admin' },
       { level: 'maintain', raw: 'maintain' },
@@ -144,7 +255,13 @@ describe('GitHubForge statuses, permissions, teams, links', () => {
 
   it('counts only active team memberships and refuses a malformed team', async () => {
     const { fake, forge } = world();
-    fake.teams.set('shop/sre', new Map([['ann', 'active'], ['bob', 'pending']] as const));
+    fake.teams.set(
+      'shop/sre',
+      new Map([
+        ['ann', 'active'],
+        ['bob', 'pending'],
+      ] as const),
+    );
     expect(await forge.isTeamMember('@shop/sre', 'ann')).toBe(true);
     expect(await forge.isTeamMember('shop/sre', 'bob')).toBe(false);
     expect(await forge.isTeamMember('shop/sre', 'eve')).toBe(false);
@@ -157,9 +274,13 @@ describe('GitHubForge statuses, permissions, teams, links', () => {
     expect(forge.compareUrl(REPO, 'v1.0.0', 'gantry/prod/web')).toBe(
       'https://api.github.test/shop/gitops/compare/v1.0.0...gantry/prod/web',
     );
-    const dotcom = new GitHubForge({ request: { endpoint: { DEFAULTS: { baseUrl: 'https://api.github.com' } } } } as never);
+    const dotcom = new GitHubForge({
+      request: { endpoint: { DEFAULTS: { baseUrl: 'https://api.github.com' } } },
+    } as never);
     expect(dotcom.compareUrl('shop/web', 'v1', 'v2')).toBe('https://github.com/shop/web/compare/v1...v2');
-    const ghes = new GitHubForge({ request: { endpoint: { DEFAULTS: { baseUrl: 'https://ghe.corp/api/v3' } } } } as never);
+    const ghes = new GitHubForge({
+      request: { endpoint: { DEFAULTS: { baseUrl: 'https://ghe.corp/api/v3' } } },
+    } as never);
     expect(ghes.compareUrl('shop/web', 'a b', 'c#d')).toBe('https://ghe.corp/shop/web/compare/a%20b...c%23d');
   });
 });
