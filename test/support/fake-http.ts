@@ -93,9 +93,11 @@ export class FakeHttp {
           };
           this.requests.push(request);
           const response = this.#dispatch(request);
+          // A string body with its own content type is sent as is (raw file endpoints).
+          const raw = typeof response.body === 'string' && response.headers?.['content-type'];
           return {
             statusCode: response.status ?? 200,
-            data: response.body === undefined ? '' : JSON.stringify(response.body),
+            data: raw ? (response.body as string) : response.body === undefined ? '' : JSON.stringify(response.body),
             responseOptions: {
               headers: { 'content-type': 'application/json; charset=utf-8', ...response.headers },
             },
