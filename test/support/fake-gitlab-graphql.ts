@@ -7,10 +7,12 @@ import { gitlabSchemaErrors } from './gitlab-api.ts';
  * transcribed schema; `blobs` answers only paths that are files at the ref, as GitLab does.
  */
 export function answerGitLabGraphql(fake: FakeGitLab, request: RecordedRequest): FakeResponse {
-  if (request.headers.authorization !== 'Bearer glpat-test') return { status: 401, body: { message: '401 Unauthorized' } };
+  if (request.headers.authorization !== 'Bearer glpat-test')
+    return { status: 401, body: { message: '401 Unauthorized' } };
   const { query, variables } = request.body as { query: string; variables: Record<string, unknown> };
   const invalid = gitlabSchemaErrors(query);
-  if (invalid.length) return { status: 598, body: { errors: invalid.map((message) => ({ message: `schema: ${message}` })) } };
+  if (invalid.length)
+    return { status: 598, body: { errors: invalid.map((message) => ({ message: `schema: ${message}` })) } };
   if (variables.project !== fake.project) return { body: { data: { project: null } } };
   const sha = fake.git.resolve(String(variables.ref));
   const files = sha ? fake.git.filesAt(sha) : new Map();

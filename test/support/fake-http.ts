@@ -97,7 +97,11 @@ export class FakeHttp {
           const raw = typeof response.body === 'string' && response.headers?.['content-type'];
           return {
             statusCode: response.status ?? 200,
-            data: raw ? (response.body as string) : response.body === undefined ? '' : JSON.stringify(response.body),
+            data: raw
+              ? (response.body as string)
+              : response.body === undefined
+                ? ''
+                : JSON.stringify(response.body),
             responseOptions: {
               headers: { 'content-type': 'application/json; charset=utf-8', ...response.headers },
             },

@@ -20,8 +20,18 @@ interface Endpoint {
 const PAGINATION = ['page', 'per_page', 'pagination', 'page_token', 'order_by', 'sort', 'id_after'];
 
 export const GITLAB_ENDPOINTS: Endpoint[] = [
-  { method: 'GET', path: '/projects/:id', doc: 'projects.md#get-a-single-project', optional: ['statistics', 'license', 'with_custom_attributes'] },
-  { method: 'GET', path: '/projects/:id/repository/commits/:sha', doc: 'commits.md#get-a-single-commit', optional: ['stats'] },
+  {
+    method: 'GET',
+    path: '/projects/:id',
+    doc: 'projects.md#get-a-single-project',
+    optional: ['statistics', 'license', 'with_custom_attributes'],
+  },
+  {
+    method: 'GET',
+    path: '/projects/:id/repository/commits/:sha',
+    doc: 'commits.md#get-a-single-commit',
+    optional: ['stats'],
+  },
   {
     method: 'POST',
     path: '/projects/:id/repository/commits',
@@ -33,34 +43,118 @@ export const GITLAB_ENDPOINTS: Endpoint[] = [
       optional: ['previous_path', 'content', 'encoding', 'last_commit_id', 'execute_filemode'],
     },
   },
-  { method: 'GET', path: '/projects/:id/repository/branches/:branch', doc: 'branches.md#get-single-repository-branch' },
-  { method: 'GET', path: '/projects/:id/repository/tree', doc: 'repositories.md#list-repository-tree', optional: ['path', 'ref', 'recursive', ...PAGINATION] },
-  { method: 'GET', path: '/projects/:id/repository/files/:file_path/raw', doc: 'repository_files.md#get-raw-file-from-repository', optional: ['ref', 'lfs'] },
+  {
+    method: 'GET',
+    path: '/projects/:id/repository/branches/:branch',
+    doc: 'branches.md#get-single-repository-branch',
+  },
+  {
+    method: 'GET',
+    path: '/projects/:id/repository/tree',
+    doc: 'repositories.md#list-repository-tree',
+    optional: ['path', 'ref', 'recursive', ...PAGINATION],
+  },
+  {
+    method: 'GET',
+    path: '/projects/:id/repository/files/:file_path/raw',
+    doc: 'repository_files.md#get-raw-file-from-repository',
+    optional: ['ref', 'lfs'],
+  },
   {
     method: 'GET',
     path: '/projects/:id/merge_requests',
     doc: 'merge_requests.md#list-project-merge-requests',
-    optional: ['state', 'source_branch', 'target_branch', 'labels', 'author_id', 'author_username', 'scope', 'view', 'with_labels_details', 'iids', ...PAGINATION],
+    optional: [
+      'state',
+      'source_branch',
+      'target_branch',
+      'labels',
+      'author_id',
+      'author_username',
+      'scope',
+      'view',
+      'with_labels_details',
+      'iids',
+      ...PAGINATION,
+    ],
   },
-  { method: 'GET', path: '/projects/:id/merge_requests/:iid', doc: 'merge_requests.md#get-single-mr', optional: ['include_diverged_commits_count', 'include_rebase_in_progress', 'render_html'] },
+  {
+    method: 'GET',
+    path: '/projects/:id/merge_requests/:iid',
+    doc: 'merge_requests.md#get-single-mr',
+    optional: ['include_diverged_commits_count', 'include_rebase_in_progress', 'render_html'],
+  },
   {
     method: 'POST',
     path: '/projects/:id/merge_requests',
     doc: 'merge_requests.md#create-mr',
     required: ['source_branch', 'target_branch', 'title'],
-    optional: ['description', 'labels', 'assignee_id', 'assignee_ids', 'reviewer_ids', 'milestone_id', 'remove_source_branch', 'squash', 'allow_collaboration', 'target_project_id'],
+    optional: [
+      'description',
+      'labels',
+      'assignee_id',
+      'assignee_ids',
+      'reviewer_ids',
+      'milestone_id',
+      'remove_source_branch',
+      'squash',
+      'allow_collaboration',
+      'target_project_id',
+    ],
   },
   {
     method: 'PUT',
     path: '/projects/:id/merge_requests/:iid',
     doc: 'merge_requests.md#update-mr',
-    optional: ['title', 'description', 'labels', 'add_labels', 'remove_labels', 'state_event', 'target_branch', 'assignee_id', 'assignee_ids', 'reviewer_ids', 'milestone_id', 'remove_source_branch', 'squash', 'discussion_locked', 'allow_collaboration'],
+    optional: [
+      'title',
+      'description',
+      'labels',
+      'add_labels',
+      'remove_labels',
+      'state_event',
+      'target_branch',
+      'assignee_id',
+      'assignee_ids',
+      'reviewer_ids',
+      'milestone_id',
+      'remove_source_branch',
+      'squash',
+      'discussion_locked',
+      'allow_collaboration',
+    ],
   },
-  { method: 'GET', path: '/projects/:id/merge_requests/:iid/notes', doc: 'notes.md#list-all-merge-request-notes', optional: PAGINATION },
-  { method: 'POST', path: '/projects/:id/merge_requests/:iid/notes', doc: 'notes.md#create-new-merge-request-note', required: ['body'], optional: ['internal', 'created_at', 'merge_request_diff_head_sha'] },
-  { method: 'PUT', path: '/projects/:id/merge_requests/:iid/notes/:note_id', doc: 'notes.md#modify-existing-merge-request-note', optional: ['body'] },
-  { method: 'POST', path: '/projects/:id/merge_requests/:iid/award_emoji', doc: 'emoji_reactions.md#add-a-new-emoji-reaction', required: ['name'] },
-  { method: 'POST', path: '/projects/:id/merge_requests/:iid/notes/:note_id/award_emoji', doc: 'emoji_reactions.md#add-a-new-emoji-reaction-to-a-comment', required: ['name'] },
+  {
+    method: 'GET',
+    path: '/projects/:id/merge_requests/:iid/notes',
+    doc: 'notes.md#list-all-merge-request-notes',
+    optional: PAGINATION,
+  },
+  {
+    method: 'POST',
+    path: '/projects/:id/merge_requests/:iid/notes',
+    doc: 'notes.md#create-new-merge-request-note',
+    required: ['body'],
+    optional: ['internal', 'created_at', 'merge_request_diff_head_sha'],
+  },
+  {
+    method: 'PUT',
+    path: '/projects/:id/merge_requests/:iid/notes/:note_id',
+    doc: 'notes.md#modify-existing-merge-request-note',
+    optional: ['body'],
+  },
+  {
+    method: 'POST',
+    path: '/projects/:id/merge_requests/:iid/award_emoji',
+    doc: 'emoji_reactions.md#add-a-new-emoji-reaction',
+    required: ['name'],
+  },
+  {
+    method: 'POST',
+    path: '/projects/:id/merge_requests/:iid/notes/:note_id/award_emoji',
+    doc: 'emoji_reactions.md#add-a-new-emoji-reaction-to-a-comment',
+    required: ['name'],
+  },
   {
     method: 'POST',
     path: '/projects/:id/statuses/:sha',
@@ -69,8 +163,17 @@ export const GITLAB_ENDPOINTS: Endpoint[] = [
     optional: ['ref', 'name', 'context', 'target_url', 'description', 'coverage', 'pipeline_id'],
   },
   { method: 'GET', path: '/user', doc: 'users.md#get-the-current-user' },
-  { method: 'GET', path: '/users', doc: 'users.md#list-users', optional: ['username', 'search', 'active', 'external', 'blocked', ...PAGINATION] },
-  { method: 'GET', path: '/projects/:id/members/all/:user_id', doc: 'members.md#get-a-member-of-a-group-or-project-including-inherited-and-invited-members' },
+  {
+    method: 'GET',
+    path: '/users',
+    doc: 'users.md#list-users',
+    optional: ['username', 'search', 'active', 'external', 'blocked', ...PAGINATION],
+  },
+  {
+    method: 'GET',
+    path: '/projects/:id/members/all/:user_id',
+    doc: 'members.md#get-a-member-of-a-group-or-project-including-inherited-and-invited-members',
+  },
 ];
 
 function matcher(path: string): RegExp {
@@ -94,9 +197,11 @@ export function checkGitLabRequest(request: RecordedRequest, apiRoot: string): s
   }
   for (const action of (params.actions as Record<string, unknown>[] | undefined) ?? []) {
     const spec = endpoint.actions!;
-    for (const name of spec.required) if (!(name in action)) problems.push(`${where}: action without "${name}"`);
+    for (const name of spec.required)
+      if (!(name in action)) problems.push(`${where}: action without "${name}"`);
     for (const name of Object.keys(action)) {
-      if (![...spec.required, ...spec.optional].includes(name)) problems.push(`${where}: undocumented action attribute "${name}"`);
+      if (![...spec.required, ...spec.optional].includes(name))
+        problems.push(`${where}: undocumented action attribute "${name}"`);
     }
   }
   return problems;

@@ -11,6 +11,8 @@ export function gitlabWorld(files: Record<string, string>, root = '') {
 
 /** Every request reached a route and uses only documented GitLab parameters. */
 export function expectGitLabWellFormed(fake: FakeGitLab): void {
-  expect(fake.http.unmatched.map((r) => `${r.method} ${r.path}: ${JSON.stringify(r.body)?.slice(0, 300)}`)).toEqual([]);
+  expect(
+    fake.http.unmatched.map((r) => `${r.method} ${r.path}: ${JSON.stringify(r.body)?.slice(0, 300)}`),
+  ).toEqual([]);
   expect(fake.http.requests.flatMap((r) => checkGitLabRequest(r, fake.root))).toEqual([]);
 }

@@ -67,7 +67,8 @@ export function createGitLabClients(connection: GitLabConnection): GitLabClients
       body = undefined;
     }
     if (!response.ok) throw httpFailure(what, response.status, body ?? text);
-    if (!body?.data || body.errors?.length) throw graphqlFailure(what, body?.errors ?? [{ message: 'no data' }]);
+    if (!body?.data || body.errors?.length)
+      throw graphqlFailure(what, body?.errors ?? [{ message: 'no data' }]);
     return body.data;
   };
   return { api, graphql, webUrl: host };

@@ -24,7 +24,9 @@ export function commitActions(request: CommitRequest, exists: Map<string, boolea
 }
 
 export async function branchHead(api: GitLabApi, project: string, branch: string): Promise<string | null> {
-  const found = await callOrNull(`GitLab branch ${project} ${branch}`, () => api.Branches.show(project, branch));
+  const found = await callOrNull(`GitLab branch ${project} ${branch}`, () =>
+    api.Branches.show(project, branch),
+  );
   return found ? (found as unknown as { commit: { id: string } }).commit.id : null;
 }
 
@@ -59,7 +61,10 @@ export async function writeCommit(
     throw new ValidationError(`${what}: nothing to commit (GitLab cannot record a commit without changes)`);
   }
   const author = request.author ? { authorName: request.author.name, authorEmail: request.author.email } : {};
-  const create = (options: Record<string, unknown>, isConflict: (status: number, message: string) => boolean) =>
+  const create = (
+    options: Record<string, unknown>,
+    isConflict: (status: number, message: string) => boolean,
+  ) =>
     call(
       what,
       async () =>

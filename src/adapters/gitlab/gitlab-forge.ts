@@ -26,7 +26,9 @@ const PROJECT = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$
 /** `group/subgroup/project`; gitbeaker URL-encodes it as the project id, so no lookup is needed. */
 function project(path: RepoPath): string {
   if (!PROJECT.test(path) || path.split('/').includes('..')) {
-    throw new ValidationError(`"${path}" is not a GitLab project path; expected group/project or group/subgroup/project`);
+    throw new ValidationError(
+      `"${path}" is not a GitLab project path; expected group/project or group/subgroup/project`,
+    );
   }
   return path;
 }
@@ -63,7 +65,9 @@ export class GitLabForge implements Forge {
   /** Two calls: the ref to a sha (REST), then every file at that sha (one GraphQL query per 100 paths). */
   async readFiles(repo: RepoPath, paths: readonly string[], ref: string): Promise<FileSnapshot> {
     const id = project(repo);
-    const commit = await call(`GitLab commit ${repo}@${ref}`, () => this.#api.Commits.show(id, ref, { stats: false }));
+    const commit = await call(`GitLab commit ${repo}@${ref}`, () =>
+      this.#api.Commits.show(id, ref, { stats: false }),
+    );
     const sha = (commit as unknown as { id: string }).id;
     const blobs = await readBlobs(this.#graphql, id, sha, paths, true);
     const files = new Map<string, string | null>();
@@ -100,7 +104,10 @@ export class GitLabForge implements Forge {
     }
     return (entries as unknown as { path: string; type: string }[])
       .filter((entry) => entry.type === 'blob' || entry.type === 'tree')
-      .map((entry) => ({ path: entry.path, type: entry.type === 'tree' ? ('dir' as const) : ('file' as const) }));
+      .map((entry) => ({
+        path: entry.path,
+        type: entry.type === 'tree' ? ('dir' as const) : ('file' as const),
+      }));
   }
 
   branchHead(repo: RepoPath, branch: string): Promise<string | null> {
@@ -171,7 +178,11 @@ export class GitLabForge implements Forge {
     return { id: created, url: notes.noteUrl(this.#webUrl, id, pullRequest, created), created: true };
   }
 
-  async createComment(repo: RepoPath, pullRequest: number, body: string): Promise<{ id: number; url: string }> {
+  async createComment(
+    repo: RepoPath,
+    pullRequest: number,
+    body: string,
+  ): Promise<{ id: number; url: string }> {
     const id = project(repo);
     const created = await notes.createNote(this.#api, id, pullRequest, body);
     return { id: created, url: notes.noteUrl(this.#webUrl, id, pullRequest, created) };
@@ -188,7 +199,8 @@ export class GitLabForge implements Forge {
       await call(what, () =>
         this.#api.Commits.editStatus(project(repo), sha, STATUS_STATE[status.state], {
           name: status.context,
-          description: status.description.length > 255 ? `${status.description.slice(0, 254)}…` : status.description,
+          description:
+            status.description.length > 255 ? `${status.description.slice(0, 254)}…` : status.description,
           ...(status.targetUrl ? { targetUrl: status.targetUrl } : {}),
         }),
       );

@@ -34,9 +34,19 @@ export function toPullRequest(mr: GlMergeRequest): PullRequest {
 }
 
 /** One list call; MRs from forks with a branch of the same name are not gantry's. */
-export async function findMergeRequest(api: GitLabApi, project: string, head: string): Promise<PullRequest | null> {
+export async function findMergeRequest(
+  api: GitLabApi,
+  project: string,
+  head: string,
+): Promise<PullRequest | null> {
   const list = (await call(`GitLab find merge request ${project} ${head}`, () =>
-    api.MergeRequests.all({ projectId: project, sourceBranch: head, state: 'opened', perPage: 100, maxPages: 1 }),
+    api.MergeRequests.all({
+      projectId: project,
+      sourceBranch: head,
+      state: 'opened',
+      perPage: 100,
+      maxPages: 1,
+    }),
   )) as unknown as GlMergeRequest[];
   const mine = list.map(toPullRequest).filter((mr) => mr.head === head && !mr.fromFork);
   mine.sort((a, b) => a.number - b.number);
@@ -49,7 +59,11 @@ export async function getMergeRequest(api: GitLabApi, project: string, iid: numb
 }
 
 /** One call: labels go in the create request; a draft is a `Draft:` title. */
-export async function createMergeRequest(api: GitLabApi, project: string, draft: PullRequestDraft): Promise<PullRequest> {
+export async function createMergeRequest(
+  api: GitLabApi,
+  project: string,
+  draft: PullRequestDraft,
+): Promise<PullRequest> {
   const title = draft.draft && !/^draft:/i.test(draft.title) ? `Draft: ${draft.title}` : draft.title;
   const mr = await call(
     `GitLab create merge request ${project} ${draft.head} → ${draft.base}`,

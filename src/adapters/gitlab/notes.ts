@@ -49,13 +49,28 @@ export function noteUrl(webUrl: string, project: string, iid: number, id: number
   return `${webUrl}/${project}/-/merge_requests/${iid}#note_${id}`;
 }
 
-export async function createNote(api: GitLabApi, project: string, iid: number, body: string): Promise<number> {
-  const note = await call(`GitLab comment ${project}!${iid}`, () => api.MergeRequestNotes.create(project, iid, body));
+export async function createNote(
+  api: GitLabApi,
+  project: string,
+  iid: number,
+  body: string,
+): Promise<number> {
+  const note = await call(`GitLab comment ${project}!${iid}`, () =>
+    api.MergeRequestNotes.create(project, iid, body),
+  );
   return (note as unknown as GlNote).id;
 }
 
-export async function editNote(api: GitLabApi, project: string, iid: number, id: number, body: string): Promise<void> {
-  await call(`GitLab update comment ${project}!${iid}`, () => api.MergeRequestNotes.edit(project, iid, id, { body }));
+export async function editNote(
+  api: GitLabApi,
+  project: string,
+  iid: number,
+  id: number,
+  body: string,
+): Promise<void> {
+  await call(`GitLab update comment ${project}!${iid}`, () =>
+    api.MergeRequestNotes.edit(project, iid, id, { body }),
+  );
 }
 
 /** Award emoji; awarding one that is already there answers 404 "has already been taken" — that is success. */

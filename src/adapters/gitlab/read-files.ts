@@ -18,7 +18,8 @@ export function blobsQuery(fieldCount: number, withText: boolean): string {
   const node = withText ? 'path rawTextBlob' : 'path';
   const fields = Array.from(
     { length: fieldCount },
-    (_, i) => `      b${i}: blobs(paths: $p${i}, ref: $ref, first: ${PATHS_PER_FIELD}) { nodes { ${node} } }\n`,
+    (_, i) =>
+      `      b${i}: blobs(paths: $p${i}, ref: $ref, first: ${PATHS_PER_FIELD}) { nodes { ${node} } }\n`,
   ).join('');
   return `query GantryBlobs($project: ID!, $ref: String!${vars}) {
   project(fullPath: $project) {
@@ -29,7 +30,9 @@ ${fields}    }
 }
 
 interface BlobsData {
-  project: { repository: Record<string, { nodes: { path: string; rawTextBlob?: string | null }[] } | null> } | null;
+  project: {
+    repository: Record<string, { nodes: { path: string; rawTextBlob?: string | null }[] } | null>;
+  } | null;
 }
 
 /**
@@ -56,7 +59,8 @@ export async function readBlobs(
     }
     const what = `GitLab read ${project}@${sha.slice(0, 12)}`;
     const data = await graphql<BlobsData>(what, blobsQuery(fields, withText), variables);
-    if (!data.project?.repository) throw new NotFoundError(`${what}: no such project, or no access to its repository`);
+    if (!data.project?.repository)
+      throw new NotFoundError(`${what}: no such project, or no access to its repository`);
     for (const connection of Object.values(data.project.repository)) {
       for (const node of connection?.nodes ?? []) found.set(node.path, { text: node.rawTextBlob ?? null });
     }

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blobsQuery } from '../../../src/adapters/gitlab/read-files.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../src/core/errors.ts';
 import type { FakeGitLab } from '../../support/fake-gitlab.ts';
+import { sent } from '../../support/github-harness.ts';
 import { gitlabSchemaErrors } from '../../support/gitlab-api.ts';
 import { expectGitLabWellFormed, gitlabWorld, PROJECT } from '../../support/gitlab-harness.ts';
-import { sent } from '../../support/github-harness.ts';
 
 const files = {
   'apps/web/envs/dev/values.yaml': 'image:\n  tag: "1.0.0"\n',
@@ -33,7 +33,11 @@ describe('GitLabForge files', () => {
 
   it('resolves the ref, then reads every file at that sha in one query; missing files are null', async () => {
     const { fake, forge } = world();
-    const snapshot = await forge.readFiles(PROJECT, ['apps/web/envs/dev/values.yaml', 'nope.yaml', 'apps/web', 'README.md'], 'main');
+    const snapshot = await forge.readFiles(
+      PROJECT,
+      ['apps/web/envs/dev/values.yaml', 'nope.yaml', 'apps/web', 'README.md'],
+      'main',
+    );
     expect(snapshot.sha).toBe(fake.git.branches.get('main'));
     expect([...snapshot.files]).toEqual([
       ['apps/web/envs/dev/values.yaml', files['apps/web/envs/dev/values.yaml']],
@@ -59,7 +63,9 @@ describe('GitLabForge files', () => {
     const { fake, forge } = world();
     fake.binary.add('README.md');
     expect(await forge.readFile(PROJECT, 'README.md', 'main')).toBe('# gitops\n');
-    expect(fake.http.calls().at(-1)).toBe('GET /api/v4/projects/shop%2Fplatform%2Fgitops/repository/files/README.md/raw');
+    expect(fake.http.calls().at(-1)).toBe(
+      'GET /api/v4/projects/shop%2Fplatform%2Fgitops/repository/files/README.md/raw',
+    );
   });
 
   it('says NotFoundError for an unknown ref or project, and refuses a malformed project path', async () => {
@@ -91,7 +97,9 @@ describe('GitLabForge files', () => {
     const { fake, forge } = world('/gitlab');
     expect((await forge.readFiles(PROJECT, ['README.md'], 'main')).files.get('README.md')).toBe('# gitops\n');
     expect(fake.http.calls()).toEqual([
-      expect.stringMatching(/^GET \/gitlab\/api\/v4\/projects\/shop%2Fplatform%2Fgitops\/repository\/commits\/main$/),
+      expect.stringMatching(
+        /^GET \/gitlab\/api\/v4\/projects\/shop%2Fplatform%2Fgitops\/repository\/commits\/main$/,
+      ),
       'POST /gitlab/api/graphql',
     ]);
     expect(forge.compareUrl(PROJECT, 'v1', 'gantry/prod/web')).toBe(
@@ -103,7 +111,11 @@ describe('GitLabForge files', () => {
 describe('GitLabForge commit', () => {
   it('creates a branch with one Commits API call: create, update and delete decided from the snapshot', async () => {
     const { fake, forge } = world();
-    const snapshot = await forge.readFiles(PROJECT, ['apps/web/envs/prod/values.yaml', 'new.yaml', 'README.md', 'gone.yaml'], 'main');
+    const snapshot = await forge.readFiles(
+      PROJECT,
+      ['apps/web/envs/prod/values.yaml', 'new.yaml', 'README.md', 'gone.yaml'],
+      'main',
+    );
     fake.http.reset();
     const { sha } = await forge.commit(PROJECT, {
       branch: 'gantry/prod/web',
@@ -149,28 +161,62 @@ describe('GitLabForge commit', () => {
   it('rebuilds an existing branch on its base after checking its head (start_sha + force)', async () => {
     const { fake, forge } = world();
     const main = fake.git.branches.get('main')!;
-    const first = await forge.commit(PROJECT, { branch: 'gantry/prod/web', parent: main, expectedHead: null, message: 'v1', changes: [{ path: 'a.yaml', content: '1\n' }] });
+    const first = await forge.commit(PROJECT, {
+      branch: 'gantry/prod/web',
+      parent: main,
+      expectedHead: null,
+      message: 'v1',
+      changes: [{ path: 'a.yaml', content: '1\n' }],
+    });
     fake.http.reset();
-    const second = await forge.commit(PROJECT, { branch: 'gantry/prod/web', parent: main, expectedHead: first.sha, message: 'v2', changes: [{ path: 'a.yaml', content: '2\n' }] });
+    const second = await forge.commit(PROJECT, {
+      branch: 'gantry/prod/web',
+      parent: main,
+      expectedHead: first.sha,
+      message: 'v2',
+      changes: [{ path: 'a.yaml', content: '2\n' }],
+    });
     expect(fake.git.commits.get(second.sha)!.parents).toEqual([main]);
     expect(fake.http.calls()).toEqual([
       'POST /api/graphql',
       'GET /api/v4/projects/shop%2Fplatform%2Fgitops/repository/branches/gantry%2Fprod%2Fweb',
       'POST /api/v4/projects/shop%2Fplatform%2Fgitops/repository/commits',
     ]);
-    expect(fake.http.requests.at(-1)!.body).toMatchObject({ branch: 'gantry/prod/web', start_sha: main, force: true });
+    expect(fake.http.requests.at(-1)!.body).toMatchObject({
+      branch: 'gantry/prod/web',
+      start_sha: main,
+      force: true,
+    });
   });
 
   it('refuses with ConflictError when the branch exists, moved, or moved under a fast-forward', async () => {
     const { fake, forge } = world();
     const main = fake.git.branches.get('main')!;
-    const first = await forge.commit(PROJECT, { branch: 'b', parent: main, expectedHead: null, message: 'v1', changes: [{ path: 'a.yaml', content: '1\n' }] });
-    const again = forge.commit(PROJECT, { branch: 'b', parent: main, expectedHead: null, message: 'v1', changes: [{ path: 'a.yaml', content: '1\n' }] });
+    const first = await forge.commit(PROJECT, {
+      branch: 'b',
+      parent: main,
+      expectedHead: null,
+      message: 'v1',
+      changes: [{ path: 'a.yaml', content: '1\n' }],
+    });
+    const again = forge.commit(PROJECT, {
+      branch: 'b',
+      parent: main,
+      expectedHead: null,
+      message: 'v1',
+      changes: [{ path: 'a.yaml', content: '1\n' }],
+    });
     await expect(again).rejects.toBeInstanceOf(ConflictError);
     await expect(again).rejects.toThrow(/already exists/);
 
     const winner = fake.git.push('b', { 'a.yaml': 'theirs\n' });
-    const rebuild = forge.commit(PROJECT, { branch: 'b', parent: main, expectedHead: first.sha, message: 'v2', changes: [{ path: 'a.yaml', content: '2\n' }] });
+    const rebuild = forge.commit(PROJECT, {
+      branch: 'b',
+      parent: main,
+      expectedHead: first.sha,
+      message: 'v2',
+      changes: [{ path: 'a.yaml', content: '2\n' }],
+    });
     await expect(rebuild).rejects.toBeInstanceOf(ConflictError);
     expect(fake.git.branches.get('b')).toBe(winner);
 
@@ -179,7 +225,13 @@ describe('GitLabForge commit', () => {
       fake.beforeCommit = undefined;
       fake.git.push('b', { 'other.yaml': 'x\n' });
     };
-    const forward = forge.commit(PROJECT, { branch: 'b', parent: winner, expectedHead: winner, message: 'v3', changes: [{ path: 'c.yaml', content: '3\n' }] });
+    const forward = forge.commit(PROJECT, {
+      branch: 'b',
+      parent: winner,
+      expectedHead: winner,
+      message: 'v3',
+      changes: [{ path: 'c.yaml', content: '3\n' }],
+    });
     await expect(forward).rejects.toBeInstanceOf(ConflictError);
     expect(fake.git.filesAt(fake.git.branches.get('b')!).has('other.yaml')).toBe(true);
   });
