@@ -1,6 +1,7 @@
 import { createGitHubOctokit, type GitHubClient } from '../../src/adapters/github/octokit.ts';
 import { type FakeFile, FakeGit } from './fake-git.ts';
 import { answerGraphql } from './fake-github-graphql.ts';
+import { githubReviewRoutes } from './fake-github-reviews.ts';
 import { FakeHttp, type FakeResponse, type RecordedRequest } from './fake-http.ts';
 import { exampleResponse } from './github-openapi.ts';
 
@@ -27,7 +28,7 @@ export interface FakeComment {
 
 type Json = Record<string, unknown>;
 
-const notFound: FakeResponse = {
+export const notFound: FakeResponse = {
   status: 404,
   body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
 };
@@ -198,7 +199,7 @@ export class FakeGitHub {
         },
       };
     });
-    this.#reviewRoutes(repo);
+    githubReviewRoutes(this, repo);
   }
 
   #refJson(ref: string, sha: string): Json {
@@ -260,134 +261,5 @@ export class FakeGitHub {
         truncated: false,
       },
     };
-  }
-
-  #reviewRoutes(repo: string): void {
-    const http = this.http;
-    const pullOf = (n: string) => this.pulls.find((p) => p.number === Number(n));
-    http.on('GET', `${repo}/pulls`, (req) => {
-      const [owner, branch] = (req.query.head ?? ':').split(':');
-      const list = this.pulls.filter(
-        (p) =>
-          (req.query.state !== 'open' || p.state === 'open') &&
-          (!req.query.head || (p.head === branch && (owner === this.owner) === !p.fork)),
-      );
-      return { body: list.reverse().map((p) => this.pullJson(p)) };
-    });
-    http.on('POST', `${repo}/pulls`, (req) => {
-      const body = req.body as { head: string; base: string; title: string; body?: string; draft?: boolean };
-      if (
-        this.pulls.some((p) => p.state === 'open' && p.head === body.head && p.base === body.base && !p.fork)
-      ) {
-        return {
-          status: 422,
-          body: {
-            message: 'Validation Failed',
-            errors: [
-              {
-                resource: 'PullRequest',
-                code: 'custom',
-                message: `A pull request already exists for ${this.owner}:${body.head}.`,
-              },
-            ],
-            status: '422',
-          },
-        };
-      }
-      const pull: FakePull = {
-        number: this.pulls.length + 1,
-        title: body.title,
-        body: body.body ?? '',
-        head: body.head,
-        base: body.base,
-        state: 'open',
-        merged: false,
-        author: this.viewer,
-        fork: false,
-        labels: [],
-      };
-      this.pulls.push(pull);
-      return { status: 201, body: this.pullJson(pull) };
-    });
-    http.on('GET', `${repo}/pulls/:n`, (_req, p) => {
-      const pull = pullOf(p.n!);
-      return pull ? { body: this.pullJson(pull) } : notFound;
-    });
-    http.on('PATCH', `${repo}/pulls/:n`, (req, p) => {
-      const pull = pullOf(p.n!);
-      if (!pull) return notFound;
-      Object.assign(pull, req.body);
-      return { body: this.pullJson(pull) };
-    });
-    http.on('POST', `${repo}/issues/:n/labels`, (req, p) => {
-      const pull = pullOf(p.n!);
-      if (!pull) return notFound;
-      pull.labels.push(...(req.body as { labels: string[] }).labels);
-      return {
-        body: pull.labels.map((name) => ({
-          ...exampleResponse<Json[]>('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels')[0],
-          name,
-        })),
-      };
-    });
-    http.on('POST', `${repo}/issues/:n/comments`, (req, p) => {
-      const comment: FakeComment = {
-        id: this.newId(),
-        issue: Number(p.n),
-        body: (req.body as { body: string }).body,
-        author: this.viewer,
-        reactions: [],
-      };
-      this.comments.push(comment);
-      return { status: 201, body: this.commentJson(comment) };
-    });
-    http.on('PATCH', `${repo}/issues/comments/:id`, (req, p) => {
-      const comment = this.comments.find((c) => c.id === Number(p.id));
-      if (!comment) return notFound;
-      if (comment.author !== this.viewer)
-        return { status: 403, body: { message: 'Resource not accessible by integration', status: '403' } };
-      comment.body = (req.body as { body: string }).body;
-      return { body: this.commentJson(comment) };
-    });
-    const reaction = (content: string) => ({
-      ...exampleResponse<Json>('POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', 201),
-      content,
-    });
-    http.on('POST', `${repo}/issues/comments/:id/reactions`, (req, p) => {
-      const comment = this.comments.find((c) => c.id === Number(p.id));
-      if (!comment) return notFound;
-      const content = (req.body as { content: string }).content;
-      if (comment.reactions.includes(content)) return { status: 200, body: reaction(content) };
-      comment.reactions.push(content);
-      return { status: 201, body: reaction(content) };
-    });
-    http.on('POST', `${repo}/issues/:n/reactions`, (req, p) => {
-      this.pullReactions.push({ issue: Number(p.n), content: (req.body as { content: string }).content });
-      return { status: 201, body: reaction((req.body as { content: string }).content) };
-    });
-    http.on('POST', `${repo}/statuses/:sha`, (req, p) => {
-      const body = req.body as { state: string; context: string; description?: string; target_url?: string };
-      this.statuses.push({ sha: p.sha!, ...body });
-      return {
-        status: 201,
-        body: { ...exampleResponse<Json>('POST', '/repos/{owner}/{repo}/statuses/{sha}', 201), ...body },
-      };
-    });
-    http.on('GET', `${repo}/collaborators/:user/permission`, (_req, p) => {
-      const found = this.permissions.get(p.user!);
-      if (!found) return notFound;
-      const json = exampleResponse<Json>('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission');
-      return { body: { ...json, ...found, user: { ...(json.user as Json), login: p.user } } };
-    });
-    http.on('GET', '/orgs/:org/teams/:team/memberships/:user', (_req, p) => {
-      const state = this.teams.get(`${p.org}/${p.team}`)?.get(p.user!);
-      if (!state) return notFound;
-      return {
-        body: {
-          ...exampleResponse<Json>('GET', '/orgs/{org}/teams/{team_slug}/memberships/{username}'),
-          state,
-        },
-      };
-    });
   }
 }

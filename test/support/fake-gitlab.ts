@@ -1,8 +1,9 @@
 import { GitLabForge } from '../../src/adapters/gitlab/gitlab-forge.ts';
 import { FakeGit } from './fake-git.ts';
 import { answerGitLabGraphql } from './fake-gitlab-graphql.ts';
+import { gitlabReviewRoutes } from './fake-gitlab-reviews.ts';
 import { FakeHttp, type FakeResponse, type RecordedRequest } from './fake-http.ts';
-import { gitLabCommit, gitLabMergeRequest, gitLabNote, gitLabUser } from './gitlab-bodies.ts';
+import { gitLabCommit, gitLabUser } from './gitlab-bodies.ts';
 
 export interface FakeMergeRequest {
   iid: number;
@@ -32,7 +33,7 @@ export const gitlabNotFound = (what: string): FakeResponse => ({
   status: 404,
   body: { message: `404 ${what} Not Found` },
 });
-const badRequest = (message: string): FakeResponse => ({ status: 400, body: { message } });
+export const badRequest = (message: string): FakeResponse => ({ status: 400, body: { message } });
 
 /**
  * An in-memory GitLab project behind a FakeHttp, at `origin + root` (a self-managed instance
@@ -164,7 +165,7 @@ export class FakeGitLab {
         };
       }),
     );
-    this.#reviewRoutes(p, own);
+    gitlabReviewRoutes(this, p, own);
     http.on('GET', `${this.apiRoot}/user`, () => ({ body: gitLabUser(this.self.id, this.self.username) }));
     http.on('GET', `${this.apiRoot}/users`, (req) => {
       const id = this.users.get(req.query.username ?? '');
@@ -260,200 +261,5 @@ export class FakeGitLab {
         ...(next ? { 'x-next-page': String(next), link: `<${url}?${query(next)}>; rel="next"` } : {}),
       },
     };
-  }
-
-  #reviewRoutes(
-    p: string,
-    own: (
-      h: (req: RecordedRequest, params: Record<string, string>) => FakeResponse,
-    ) => (req: RecordedRequest, params: Record<string, string>) => FakeResponse,
-  ): void {
-    const http = this.http;
-    const mrOf = (iid: string) => this.mergeRequests.find((m) => m.iid === Number(iid));
-    http.on(
-      'GET',
-      `${p}/merge_requests`,
-      own((req) => {
-        const list = this.mergeRequests.filter(
-          (m) =>
-            (!req.query.state || m.state === req.query.state) &&
-            (!req.query.source_branch || m.source_branch === req.query.source_branch),
-        );
-        return { body: [...list].reverse().map((m) => gitLabMergeRequest(this, m)) };
-      }),
-    );
-    http.on(
-      'POST',
-      `${p}/merge_requests`,
-      own((req) => {
-        const body = req.body as {
-          source_branch: string;
-          target_branch: string;
-          title: string;
-          description?: string;
-          labels?: string;
-        };
-        const open = this.mergeRequests.find(
-          (m) =>
-            m.state === 'opened' &&
-            !m.fork &&
-            m.source_branch === body.source_branch &&
-            m.target_branch === body.target_branch,
-        );
-        if (open)
-          return {
-            status: 409,
-            body: {
-              message: [`Another open merge request already exists for this source branch: !${open.iid}`],
-            },
-          };
-        const mr: FakeMergeRequest = {
-          iid: this.mergeRequests.length + 1,
-          title: body.title,
-          description: body.description ?? '',
-          source_branch: body.source_branch,
-          target_branch: body.target_branch,
-          state: 'opened',
-          author: this.self.username,
-          fork: false,
-          labels: body.labels ? body.labels.split(',') : [],
-          awards: [],
-        };
-        this.mergeRequests.push(mr);
-        return { status: 201, body: gitLabMergeRequest(this, mr) };
-      }),
-    );
-    http.on(
-      'GET',
-      `${p}/merge_requests/:iid`,
-      own((_req, params) => {
-        const mr = mrOf(params.iid!);
-        return mr ? { body: gitLabMergeRequest(this, mr) } : gitlabNotFound('Merge Request');
-      }),
-    );
-    http.on(
-      'PUT',
-      `${p}/merge_requests/:iid`,
-      own((req, params) => {
-        const mr = mrOf(params.iid!);
-        if (!mr) return gitlabNotFound('Merge Request');
-        Object.assign(mr, req.body);
-        return { body: gitLabMergeRequest(this, mr) };
-      }),
-    );
-    http.on(
-      'GET',
-      `${p}/merge_requests/:iid/notes`,
-      own((req, params) => {
-        const list = this.notes.filter((n) => n.iid === Number(params.iid));
-        const sorted = req.query.sort === 'desc' ? [...list].reverse() : list;
-        const perPage = Number(req.query.per_page ?? 20);
-        const page = Number(req.query.page ?? 1);
-        const next = page * perPage < sorted.length ? page + 1 : null;
-        return {
-          body: sorted.slice((page - 1) * perPage, page * perPage).map((n) => gitLabNote(this, n)),
-          headers: {
-            'x-page': String(page),
-            'x-per-page': String(perPage),
-            'x-total': String(sorted.length),
-            ...(next ? { 'x-next-page': String(next) } : {}),
-          },
-        };
-      }),
-    );
-    http.on(
-      'POST',
-      `${p}/merge_requests/:iid/notes`,
-      own((req, params) => {
-        if (!mrOf(params.iid!)) return gitlabNotFound('Merge Request');
-        const note: FakeNote = {
-          id: this.newId(),
-          iid: Number(params.iid),
-          body: (req.body as { body: string }).body,
-          authorId: this.self.id,
-          system: false,
-          awards: [],
-        };
-        this.notes.push(note);
-        return { status: 201, body: gitLabNote(this, note) };
-      }),
-    );
-    http.on(
-      'PUT',
-      `${p}/merge_requests/:iid/notes/:note`,
-      own((req, params) => {
-        const note = this.notes.find((n) => n.id === Number(params.note));
-        if (!note) return gitlabNotFound('Note');
-        if (note.authorId !== this.self.id) return { status: 403, body: { message: '403 Forbidden' } };
-        note.body = (req.body as { body: string }).body;
-        return { body: gitLabNote(this, note) };
-      }),
-    );
-    const award = (awards: string[], name: string, awardableId: number, type: string): FakeResponse => {
-      if (awards.includes(name)) return gitlabNotFound('Award Emoji Name has already been taken');
-      awards.push(name);
-      return {
-        status: 201,
-        body: {
-          id: this.newId(),
-          name,
-          user: gitLabUser(this.self.id, this.self.username),
-          created_at: '2026-01-01T00:00:00.000Z',
-          updated_at: '2026-01-01T00:00:00.000Z',
-          awardable_id: awardableId,
-          awardable_type: type,
-        },
-      };
-    };
-    http.on(
-      'POST',
-      `${p}/merge_requests/:iid/award_emoji`,
-      own((req, params) => {
-        const mr = mrOf(params.iid!);
-        return mr
-          ? award(mr.awards, (req.body as { name: string }).name, mr.iid, 'MergeRequest')
-          : gitlabNotFound('Merge Request');
-      }),
-    );
-    http.on(
-      'POST',
-      `${p}/merge_requests/:iid/notes/:note/award_emoji`,
-      own((req, params) => {
-        const note = this.notes.find((n) => n.id === Number(params.note));
-        return note
-          ? award(note.awards, (req.body as { name: string }).name, note.id, 'Note')
-          : gitlabNotFound('Note');
-      }),
-    );
-    http.on(
-      'POST',
-      `${p}/statuses/:sha`,
-      own((req, params) => {
-        const body = req.body as { state: string; name?: string; description?: string; target_url?: string };
-        const last = this.statuses.filter((s) => s.sha === params.sha && s.name === body.name).at(-1);
-        if (last && last.status === body.state && (body.state === 'pending' || body.state === 'running')) {
-          return badRequest(
-            `Cannot transition status via :enqueue from :${body.state} (Reasons(s): Status cannot transition via "enqueue")`,
-          );
-        }
-        const status = {
-          id: this.newId(),
-          sha: params.sha,
-          ref: null,
-          status: body.state,
-          name: body.name ?? 'default',
-          target_url: body.target_url ?? null,
-          description: body.description ?? null,
-          created_at: '2026-01-01T00:00:00.000Z',
-          started_at: null,
-          finished_at: null,
-          allow_failure: false,
-          coverage: null,
-          author: gitLabUser(this.self.id, this.self.username),
-        };
-        this.statuses.push(status);
-        return { status: 201, body: status };
-      }),
-    );
   }
 }
