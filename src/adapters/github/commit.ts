@@ -7,6 +7,8 @@ import type { RepoRef } from './repo.ts';
 /** What a commit needs to know about its parent: read once by `readFiles` and remembered. */
 export interface ParentFacts {
   repositoryId: string;
+  /** The parent commit, resolved to a full sha. */
+  sha: string;
   tree: string;
   /** Octal mode of each path at the parent, null when absent. */
   modes: Map<string, string | null>;
@@ -144,7 +146,7 @@ export async function writeCommit(
       repo: repo.repo,
       message: request.message,
       tree,
-      parents: [request.parent],
+      parents: [parent.sha],
       ...(request.author ? { author: request.author } : {}),
     }),
   );

@@ -66,7 +66,12 @@ export class GitHubForge implements Forge {
       files.set(path, file?.text ?? null);
       modes.set(path, file && file.text !== null ? file.mode : null);
     }
-    this.#parents.set(`${repo}@${read.sha}`, { repositoryId: read.repositoryId, tree: read.tree, modes });
+    this.#parents.set(`${repo}@${read.sha}`, {
+      repositoryId: read.repositoryId,
+      sha: read.sha,
+      tree: read.tree,
+      modes,
+    });
     return { sha: read.sha, files };
   }
 
@@ -115,7 +120,7 @@ export class GitHubForge implements Forge {
     const read = await readCommitFiles(this.#client, parseRepo(repo), request.parent, paths, false);
     const modes = new Map(paths.map((path) => [path, read.files.get(path)?.mode ?? null] as const));
     for (const [path, mode] of modes) if (mode === '40000' || mode === '160000') modes.set(path, null);
-    return { repositoryId: read.repositoryId, tree: read.tree, modes };
+    return { repositoryId: read.repositoryId, sha: read.sha, tree: read.tree, modes };
   }
 
   findPullRequest(repo: RepoPath, head: string): Promise<PullRequest | null> {

@@ -19,7 +19,7 @@ import { call, callOrNull } from './errors.ts';
 import * as mrs from './merge-requests.ts';
 import * as notes from './notes.ts';
 import { permissionOf } from './permission.ts';
-import { readBlobs } from './read-files.ts';
+import { isFullSha, readBlobs } from './read-files.ts';
 
 const PROJECT = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/;
 
@@ -65,10 +65,7 @@ export class GitLabForge implements Forge {
   /** Two calls: the ref to a sha (REST), then every file at that sha (one GraphQL query per 100 paths). */
   async readFiles(repo: RepoPath, paths: readonly string[], ref: string): Promise<FileSnapshot> {
     const id = project(repo);
-    const commit = await call(`GitLab commit ${repo}@${ref}`, () =>
-      this.#api.Commits.show(id, ref, { stats: false }),
-    );
-    const sha = (commit as unknown as { id: string }).id;
+    const sha = await this.#resolve(id, ref);
     const blobs = await readBlobs(this.#graphql, id, sha, paths, true);
     const files = new Map<string, string | null>();
     for (const path of paths) {
@@ -121,13 +118,22 @@ export class GitLabForge implements Forge {
 
   async commit(repo: RepoPath, request: CommitRequest): Promise<{ sha: string }> {
     const id = project(repo);
+    // `start_sha` must be a full sha; a parent given as a ref costs one lookup.
+    const parent = isFullSha(request.parent) ? request.parent : await this.#resolve(id, request.parent);
     const paths = request.changes.map((change) => change.path);
-    let exists = this.#existence.get(`${repo}@${request.parent}`);
+    let exists = this.#existence.get(`${repo}@${parent}`);
     if (!exists || !paths.every((path) => exists!.has(path))) {
-      const blobs = await readBlobs(this.#graphql, id, request.parent, paths, false);
+      const blobs = await readBlobs(this.#graphql, id, parent, paths, false);
       exists = new Map(paths.map((path) => [path, blobs.get(path) !== null]));
     }
-    return { sha: await writeCommit(this.#api, id, request, exists) };
+    return { sha: await writeCommit(this.#api, id, { ...request, parent }, exists) };
+  }
+
+  async #resolve(id: string, ref: string): Promise<string> {
+    const commit = await call(`GitLab commit ${id}@${ref}`, () =>
+      this.#api.Commits.show(id, ref, { stats: false }),
+    );
+    return (commit as unknown as { id: string }).id;
   }
 
   findPullRequest(repo: RepoPath, head: string): Promise<PullRequest | null> {

@@ -237,4 +237,16 @@ describe('GitHubForge commit', () => {
     const tree = fake.http.requests[0]!.body as { tree: { mode: string }[] };
     expect(tree.tree.map((e) => e.mode)).toEqual(['100755']);
   });
+
+  it('resolves a parent given as a ref to its commit', async () => {
+    const { fake, forge } = world();
+    const { sha } = await forge.commit(REPO, {
+      branch: 'b',
+      parent: 'main',
+      expectedHead: null,
+      message: 'm',
+      changes: [{ path: 'README.md', content: 'x\n' }],
+    });
+    expect(fake.git.commits.get(sha)!.parents).toEqual([fake.git.branches.get('main')]);
+  });
 });

@@ -247,4 +247,16 @@ describe('GitLabForge commit', () => {
     });
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
   });
+
+  it('resolves a parent given as a ref to its commit (start_sha must be a sha)', async () => {
+    const { fake, forge } = world();
+    const { sha } = await forge.commit(PROJECT, {
+      branch: 'b',
+      parent: 'main',
+      expectedHead: null,
+      message: 'm',
+      changes: [{ path: 'README.md', content: 'x\n' }],
+    });
+    expect(fake.git.commits.get(sha)!.parents).toEqual([fake.git.branches.get('main')]);
+  });
 });
