@@ -180,8 +180,10 @@ export class FakeGitLab {
         const name = [...this.users].find(([, id]) => id === Number(params.user))?.[0] ?? 'someone';
         return {
           body: {
+            // members.md: `state` is the user's, `membership_state` the membership's.
             ...gitLabUser(Number(params.user), name),
-            ...member,
+            access_level: member.access_level,
+            created_at: '2026-01-01T00:00:00.000Z',
             expires_at: null,
             membership_state: member.state,
           },

@@ -31,7 +31,12 @@ export async function permissionOf(api: GitLabApi, project: string, username: st
   if (!user) return { level: 'none', raw: 'no_access' };
   const member = (await callOrNull(`GitLab membership of ${username} in ${project}`, () =>
     api.ProjectMembers.show(project, user.id, { includeInherited: true }),
-  )) as unknown as { access_level: number; state?: string } | null;
-  if (!member || (member.state && member.state !== 'active')) return { level: 'none', raw: 'no_access' };
+  )) as unknown as { access_level: number; state?: string; membership_state?: string } | null;
+  // `state` is the user's (blocked users keep their memberships); `membership_state` is
+  // "awaiting" for a membership held back by a seat limit.
+  const inactive = (value?: string) => value !== undefined && value !== 'active';
+  if (!member || inactive(member.state) || inactive(member.membership_state)) {
+    return { level: 'none', raw: 'no_access' };
+  }
   return accessLevel(member.access_level);
 }
