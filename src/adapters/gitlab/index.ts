@@ -1,0 +1,2 @@
+export type { GitLabConnection } from './client.ts';
+export { GitLabForge } from './gitlab-forge.ts';

@@ -1,0 +1,152 @@
+import { schema } from '@octokit/graphql-schema';
+import { buildClientSchema, type GraphQLSchema, parse, validate } from 'graphql';
+import { blobSha, FakeGit } from './fake-git.ts';
+import type { FakeGitHub } from './fake-github.ts';
+import type { FakeResponse, RecordedRequest } from './fake-http.ts';
+
+interface GraphqlBody {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+let github: GraphQLSchema | undefined;
+
+/** Every query the adapter sends is validated against GitHub's published GraphQL schema first. */
+export function schemaErrors(query: string): string[] {
+  github ??= buildClientSchema(schema.json as never);
+  try {
+    return validate(github, parse(query)).map((error) => error.message);
+  } catch (error) {
+    return [(error as Error).message];
+  }
+}
+
+const fail = (message: string): FakeResponse => ({ body: { data: null, errors: [{ message }] } });
+
+export function answerGraphql(fake: FakeGitHub, request: RecordedRequest): FakeResponse {
+  const { query, variables } = request.body as GraphqlBody;
+  const invalid = schemaErrors(query);
+  if (invalid.length) {
+    return { status: 598, body: { errors: invalid.map((message) => ({ message: `schema: ${message}` })) } };
+  }
+  if ('owner' in variables && (variables.owner !== fake.owner || variables.name !== fake.name)) {
+    if (/\bGantryMoveRef\b/.test(query)) return fail('Could not resolve to a node');
+    return {
+      body: {
+        data: { repository: null },
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['repository'],
+            message: `Could not resolve to a Repository with the name '${variables.owner}/${variables.name}'.`,
+          },
+        ],
+      },
+    };
+  }
+  if (/\bquery GantryFiles\b/.test(query)) return files(fake, query, variables);
+  if (/\bmutation GantryMoveRef\b/.test(query)) return moveRef(fake, variables);
+  if (/\bquery GantryComments\b/.test(query)) return comments(fake, variables);
+  return fail(`the fake does not know this operation: ${query.slice(0, 60)}`);
+}
+
+function files(fake: FakeGitHub, query: string, variables: Record<string, unknown>): FakeResponse {
+  const sha = fake.git.resolve(String(variables.rev));
+  if (!sha) return { body: { data: { repository: { id: fake.repositoryId, object: null } } } };
+  const commit = fake.git.commits.get(sha)!;
+  const tree = fake.git.filesAt(sha);
+  const dirs = FakeGit.directories(tree.keys());
+  const withText = /\btext\b/.test(query);
+  const object: Record<string, unknown> = { __typename: 'Commit', oid: sha, tree: { oid: commit.tree } };
+  for (const [name, path] of Object.entries(variables)) {
+    const alias = /^p(\d+)$/.exec(name);
+    if (!alias) continue;
+    const file = tree.get(String(path));
+    const key = `f${alias[1]}`;
+    if (file) {
+      const withheld = fake.withheld.has(String(path));
+      object[key] = {
+        mode: Number.parseInt(file.mode, 8),
+        ...(withText
+          ? {
+              object: {
+                __typename: 'Blob',
+                oid: blobSha(file.content),
+                text: withheld ? null : file.content,
+                isTruncated: false,
+              },
+            }
+          : {}),
+      };
+    } else if (dirs.has(String(path))) {
+      object[key] = { mode: 0o40000, ...(withText ? { object: { __typename: 'Tree' } } : {}) };
+    } else {
+      object[key] = null;
+    }
+  }
+  return { body: { data: { repository: { id: fake.repositoryId, object } } } };
+}
+
+function moveRef(fake: FakeGitHub, variables: Record<string, unknown>): FakeResponse {
+  if (variables.repositoryId !== fake.repositoryId)
+    return fail('Could not resolve to a node with the global id');
+  const branch = String(variables.name).replace(/^refs\/heads\//, '');
+  const current = fake.git.branches.get(branch);
+  if (current !== variables.before) {
+    return {
+      body: {
+        data: { updateRefs: null },
+        errors: [
+          {
+            path: ['updateRefs'],
+            message: `A ref update was rejected: refs/heads/${branch} is at ${current ?? 'nothing'}`,
+          },
+        ],
+      },
+    };
+  }
+  if (!fake.git.commits.has(String(variables.after))) return fail('Object does not exist');
+  fake.git.branches.set(branch, String(variables.after));
+  return { body: { data: { updateRefs: { clientMutationId: null } } } };
+}
+
+function comments(fake: FakeGitHub, variables: Record<string, unknown>): FakeResponse {
+  const number = Number(variables.number);
+  if (!fake.pulls.some((p) => p.number === number)) {
+    return {
+      body: {
+        data: { repository: { issueOrPullRequest: null } },
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            message: `Could not resolve to an issue or pull request with the number of ${number}.`,
+          },
+        ],
+      },
+    };
+  }
+  const list = fake.comments.filter((c) => c.issue === number);
+  const end =
+    variables.before === null || variables.before === undefined ? list.length : Number(variables.before);
+  const start = Math.max(0, end - 100);
+  const nodes = list.slice(start, end).map((c) => ({
+    databaseId: c.id,
+    url: `https://github.test/${fake.fullName}/pull/${number}#issuecomment-${c.id}`,
+    body: c.body,
+    viewerDidAuthor: c.author === fake.viewer,
+  }));
+  return {
+    body: {
+      data: {
+        repository: {
+          issueOrPullRequest: {
+            comments: {
+              pageInfo: { hasPreviousPage: start > 0, startCursor: nodes.length ? String(start) : null },
+              nodes,
+            },
+          },
+        },
+      },
+    },
+  };
+}

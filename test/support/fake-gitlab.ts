@@ -1,0 +1,267 @@
+import { GitLabForge } from '../../src/adapters/gitlab/gitlab-forge.ts';
+import { FakeGit } from './fake-git.ts';
+import { answerGitLabGraphql } from './fake-gitlab-graphql.ts';
+import { gitlabReviewRoutes } from './fake-gitlab-reviews.ts';
+import { FakeHttp, type FakeResponse, type RecordedRequest } from './fake-http.ts';
+import { gitLabCommit, gitLabUser } from './gitlab-bodies.ts';
+
+export interface FakeMergeRequest {
+  iid: number;
+  title: string;
+  description: string;
+  source_branch: string;
+  target_branch: string;
+  state: 'opened' | 'closed' | 'merged';
+  author: string;
+  fork: boolean;
+  labels: string[];
+  awards: string[];
+}
+
+export interface FakeNote {
+  id: number;
+  iid: number;
+  body: string;
+  authorId: number;
+  system: boolean;
+  awards: string[];
+}
+
+type Json = Record<string, unknown>;
+
+export const gitlabNotFound = (what: string): FakeResponse => ({
+  status: 404,
+  body: { message: `404 ${what} Not Found` },
+});
+export const badRequest = (message: string): FakeResponse => ({ status: 400, body: { message } });
+
+/**
+ * An in-memory GitLab project behind a FakeHttp, at `origin + root` (a self-managed instance
+ * may live under a relative URL root). Commits follow GitLab's Commits API rules (start_sha,
+ * force, "A branch called … already exists", create/update/delete of files that do or do not
+ * exist); response bodies follow the examples in GitLab's API documentation.
+ */
+export class FakeGitLab {
+  static readonly origin = 'https://gitlab.test';
+  readonly http = new FakeHttp([FakeGitLab.origin]);
+  readonly project = 'shop/platform/gitops';
+  readonly projectId = 42;
+  readonly self = { id: 77, username: 'gantry-bot' };
+  readonly git: FakeGit;
+  readonly mergeRequests: FakeMergeRequest[] = [];
+  readonly notes: FakeNote[] = [];
+  readonly statuses: Json[] = [];
+  readonly users = new Map<string, number>([['gantry-bot', 77]]);
+  readonly members = new Map<number, { access_level: number; state: string }>();
+  /** Paths whose text GraphQL withholds (binary blobs). */
+  readonly binary = new Set<string>();
+  /** Runs just before a commit is written: tests move branches here to lose races. */
+  beforeCommit: (() => void) | undefined;
+  readonly root: string;
+  #nextId = 500;
+
+  constructor(files: Record<string, string>, root = '') {
+    this.root = root;
+    this.git = new FakeGit(files);
+    this.#routes();
+  }
+
+  get apiRoot(): string {
+    return `${this.root}/api/v4`;
+  }
+
+  forge(): GitLabForge {
+    return new GitLabForge({
+      host: `${FakeGitLab.origin}${this.root}`,
+      token: 'glpat-test',
+      dispatcher: this.http.agent,
+    });
+  }
+
+  newId(): number {
+    this.#nextId += 1;
+    return this.#nextId;
+  }
+
+  webUrl(): string {
+    return `${FakeGitLab.origin}${this.root}/${this.project}`;
+  }
+
+  #routes(): void {
+    const http = this.http;
+    const p = `${this.apiRoot}/projects/:id`;
+    http.on('POST', `${this.root}/api/graphql`, (req) => answerGitLabGraphql(this, req));
+    const own =
+      (handler: (req: RecordedRequest, params: Record<string, string>) => FakeResponse) =>
+      (req: RecordedRequest, params: Record<string, string>) =>
+        params.id === this.project || params.id === String(this.projectId)
+          ? handler(req, params)
+          : gitlabNotFound('Project');
+    http.on(
+      'GET',
+      p,
+      own(() => ({
+        body: {
+          id: this.projectId,
+          path_with_namespace: this.project,
+          default_branch: 'main',
+          web_url: this.webUrl(),
+        },
+      })),
+    );
+    http.on(
+      'GET',
+      `${p}/repository/commits/:sha`,
+      own((_req, params) => {
+        const sha = this.git.resolve(params.sha!);
+        return sha ? { body: gitLabCommit(this, sha) } : gitlabNotFound('Commit');
+      }),
+    );
+    http.on(
+      'GET',
+      `${p}/repository/branches/:branch`,
+      own((_req, params) => {
+        const sha = this.git.branches.get(params.branch!);
+        if (!sha) return gitlabNotFound('Branch');
+        return {
+          body: {
+            name: params.branch,
+            merged: false,
+            protected: false,
+            default: params.branch === 'main',
+            developers_can_push: false,
+            developers_can_merge: false,
+            can_push: true,
+            web_url: `${this.webUrl()}/-/tree/${params.branch}`,
+            commit: gitLabCommit(this, sha),
+          },
+        };
+      }),
+    );
+    http.on(
+      'POST',
+      `${p}/repository/commits`,
+      own((req) => this.#commit(req)),
+    );
+    http.on(
+      'GET',
+      `${p}/repository/tree`,
+      own((req) => this.#tree(req)),
+    );
+    http.on(
+      'GET',
+      `${p}/repository/files/:path/raw`,
+      own((req, params) => {
+        const sha = this.git.resolve(req.query.ref ?? 'main');
+        const file = sha ? this.git.filesAt(sha).get(params.path!) : undefined;
+        if (!file) return gitlabNotFound('File');
+        return {
+          body: file.content,
+          headers: {
+            'content-type': this.binary.has(params.path!)
+              ? 'application/octet-stream'
+              : 'text/plain; charset=utf-8',
+          },
+        };
+      }),
+    );
+    gitlabReviewRoutes(this, p, own);
+    http.on('GET', `${this.apiRoot}/user`, () => ({ body: gitLabUser(this.self.id, this.self.username) }));
+    http.on('GET', `${this.apiRoot}/users`, (req) => {
+      const id = this.users.get(req.query.username ?? '');
+      return { body: id === undefined ? [] : [gitLabUser(id, req.query.username!)] };
+    });
+    http.on(
+      'GET',
+      `${p}/members/all/:user`,
+      own((_req, params) => {
+        const member = this.members.get(Number(params.user));
+        if (!member) return gitlabNotFound('Member');
+        const name = [...this.users].find(([, id]) => id === Number(params.user))?.[0] ?? 'someone';
+        return {
+          body: {
+            // members.md: `state` is the user's, `membership_state` the membership's.
+            ...gitLabUser(Number(params.user), name),
+            access_level: member.access_level,
+            created_at: '2026-01-01T00:00:00.000Z',
+            expires_at: null,
+            membership_state: member.state,
+          },
+        };
+      }),
+    );
+  }
+
+  #commit(req: RecordedRequest): FakeResponse {
+    const body = req.body as {
+      branch: string;
+      commit_message: string;
+      start_sha?: string;
+      force?: boolean;
+      author_name?: string;
+      author_email?: string;
+      actions: { action: string; file_path: string; content?: string }[];
+    };
+    const existing = this.git.branches.get(body.branch);
+    if (body.start_sha && !this.git.commits.has(body.start_sha))
+      return badRequest(`Cannot find start_sha '${body.start_sha}'`);
+    if (existing && body.start_sha && !body.force) {
+      return badRequest(
+        `A branch called '${body.branch}' already exists. Switch to that branch in order to make changes`,
+      );
+    }
+    this.beforeCommit?.();
+    const base = body.start_sha ?? this.git.branches.get(body.branch);
+    if (!base) return badRequest('You can only create or edit files when you are on a branch');
+    const files = new Map(this.git.filesAt(base));
+    for (const action of body.actions) {
+      const present = files.has(action.file_path);
+      if (action.action === 'create' && present) return badRequest('A file with this name already exists');
+      if ((action.action === 'update' || action.action === 'delete') && !present)
+        return badRequest("A file with this name doesn't exist");
+      if (action.action === 'delete') files.delete(action.file_path);
+      else
+        files.set(action.file_path, {
+          mode: files.get(action.file_path)?.mode ?? '100644',
+          content: action.content ?? '',
+        });
+    }
+    const sha = this.git.writeCommit({
+      tree: this.git.writeTree(files),
+      parents: [base],
+      message: body.commit_message,
+      ...(body.author_name ? { author: { name: body.author_name, email: body.author_email ?? '' } } : {}),
+    });
+    this.git.branches.set(body.branch, sha);
+    return { status: 201, body: gitLabCommit(this, sha) };
+  }
+
+  #tree(req: RecordedRequest): FakeResponse {
+    const sha = this.git.resolve(req.query.ref ?? 'main');
+    if (!sha) return gitlabNotFound('Tree');
+    const files = this.git.filesAt(sha);
+    const under = req.query.path ? `${req.query.path}/` : '';
+    const all = [
+      ...[...FakeGit.directories(files.keys())].map((path) => ({ path, type: 'tree', mode: '040000' })),
+      ...[...files].map(([path, file]) => ({ path, type: 'blob', mode: file.mode })),
+    ]
+      .filter((e) => e.path.startsWith(under))
+      .sort((a, b) => (a.path < b.path ? -1 : 1))
+      .map((e) => ({ id: 'a1e8f8d745cc87e3a9248358d9352bb7f9a0aeba', name: e.path.split('/').at(-1), ...e }));
+    if (under && all.length === 0) return gitlabNotFound('Tree');
+    const perPage = Number(req.query.per_page ?? 20);
+    const page = Number(req.query.page ?? 1);
+    const slice = all.slice((page - 1) * perPage, page * perPage);
+    const next = page * perPage < all.length ? page + 1 : null;
+    const query = (n: number) => new URLSearchParams({ ...req.query, page: String(n) }).toString();
+    const url = `${FakeGitLab.origin}${req.path}`;
+    return {
+      body: slice,
+      headers: {
+        'x-page': String(page),
+        'x-per-page': String(perPage),
+        ...(next ? { 'x-next-page': String(next), link: `<${url}?${query(next)}>; rel="next"` } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,151 @@
+import { MockAgent } from 'undici';
+
+/**
+ * An HTTP-level fake for forge adapters, on undici's MockAgent: both SDKs accept a
+ * per-client dispatcher (Octokit through its `fetch` option, gitbeaker through `agent`), so
+ * nothing global is patched, test files can run in parallel, and requests go through Node's
+ * real fetch stack down to the socket layer. (nock ≥ 14 would also see fetch, but it patches
+ * the process-wide http and fetch; a dispatcher stays inside the client under test.)
+ *
+ * Every request is recorded — method, path, query, parsed body — for snapshots, API-shape
+ * checks and call counting. Routes are `METHOD /path/:param` templates; `*rest` matches the
+ * remainder of the path. A request no route answers gets 599 and lands in `unmatched`.
+ */
+
+export interface RecordedRequest {
+  origin: string;
+  method: string;
+  /** Path without the query string, as sent (percent-encoding kept). */
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export interface FakeResponse {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (request: RecordedRequest, params: Record<string, string>) => FakeResponse;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+}
+
+function compile(template: string): { pattern: RegExp; keys: string[] } {
+  const keys: string[] = [];
+  const source = template
+    .split('/')
+    .map((segment) => {
+      if (segment.startsWith(':')) {
+        keys.push(segment.slice(1));
+        return '([^/]+)';
+      }
+      if (segment.startsWith('*')) {
+        keys.push(segment.slice(1));
+        return '(.+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}$`), keys };
+}
+
+function parseBody(body: unknown, headers: Record<string, string>): unknown {
+  if (body === null || body === undefined) return undefined;
+  const text = typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8');
+  if (!text) return undefined;
+  return (headers['content-type'] ?? '').includes('json') ? JSON.parse(text) : text;
+}
+
+export class FakeHttp {
+  readonly agent = new MockAgent();
+  readonly requests: RecordedRequest[] = [];
+  readonly unmatched: RecordedRequest[] = [];
+  readonly #routes: Route[] = [];
+
+  constructor(origins: readonly string[]) {
+    this.agent.disableNetConnect();
+    for (const origin of origins) {
+      this.agent
+        .get(origin)
+        .intercept({ path: () => true, method: () => true })
+        .reply((options) => {
+          const headers = Object.fromEntries(
+            Object.entries((options.headers ?? {}) as Record<string, string>).map(([k, v]) => [
+              k.toLowerCase(),
+              String(v),
+            ]),
+          );
+          const url = new URL(options.path, origin);
+          const request: RecordedRequest = {
+            origin,
+            method: options.method,
+            path: url.pathname,
+            query: Object.fromEntries(url.searchParams),
+            body: parseBody(options.body, headers),
+            headers,
+          };
+          this.requests.push(request);
+          const response = this.#dispatch(request);
+          // A string body with its own content type is sent as is (raw file endpoints).
+          const raw = typeof response.body === 'string' && response.headers?.['content-type'];
+          return {
+            statusCode: response.status ?? 200,
+            data: raw
+              ? (response.body as string)
+              : response.body === undefined
+                ? ''
+                : JSON.stringify(response.body),
+            responseOptions: {
+              headers: { 'content-type': 'application/json; charset=utf-8', ...response.headers },
+            },
+          };
+        })
+        .persist();
+    }
+  }
+
+  /** Adds a route; a later route for the same request wins, so tests can override defaults. */
+  on(method: string, template: string, handler: Handler): this {
+    this.#routes.unshift({ method: method.toUpperCase(), ...compile(template), handler });
+    return this;
+  }
+
+  /** A `fetch` bound to this fake, for clients that take one (Octokit). */
+  readonly fetch: typeof fetch = (input, init) =>
+    fetch(input, { ...init, dispatcher: this.agent } as RequestInit);
+
+  /** `METHOD /path` of every request so far, in order. */
+  calls(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path}`);
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.unmatched.length = 0;
+  }
+
+  #dispatch(request: RecordedRequest): FakeResponse {
+    for (const route of this.#routes) {
+      if (route.method !== request.method) continue;
+      const match = route.pattern.exec(request.path);
+      if (!match) continue;
+      const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1]!)]));
+      try {
+        return route.handler(request, params);
+      } catch (error) {
+        // A broken fake must fail the test loudly, not look like a forge error the adapter handles.
+        this.unmatched.push(request);
+        return { status: 598, body: { message: `fake route threw: ${(error as Error).stack}` } };
+      }
+    }
+    this.unmatched.push(request);
+    return { status: 599, body: { message: `no fake route for ${request.method} ${request.path}` } };
+  }
+}
