@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, GantryError, NotFoundError, UsageError, ValidationError } from '../core/errors.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerPromote } from './commands/promote.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
 import { EXIT, type Io, processIo } from './output.ts';
 
@@ -20,6 +21,7 @@ export function buildCli(io: Io, exit: (code: number) => void): Command {
     .exitOverride();
   registerConfig(program, io, exit);
   registerPromote(program, io, exit);
+  registerServe(program, io, exit);
   registerStatus(program, io, exit);
   return program;
 }

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import type { Io } from '../output.ts';
+import { createGantryServer } from '../server/server.ts';
+import { readSettings } from '../server/settings.ts';
+
+export function registerServe(program: Command, _io: Io, _exit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description(
+      'run the bot: GitHub App and GitLab webhooks, /healthz, /readyz, /metrics (settings from the environment)',
+    )
+    .option('--port <port>', 'port to listen on (default: $PORT or 3000)')
+    .action(async (options: { port?: string }) => {
+      const settings = readSettings({ ...process.env, ...(options.port ? { PORT: options.port } : {}) });
+      const server = await createGantryServer(settings);
+      await server.start();
+      // Runs until a signal: stop accepting, finish deliveries in flight, then exit.
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          server.stop().then(resolve, resolve);
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+    });
+}

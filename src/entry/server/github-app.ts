@@ -1,0 +1,58 @@
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import { GitHubForge } from '../../adapters/github/index.ts';
+import type { GitHubClient } from '../../adapters/github/octokit.ts';
+import { handleEvent } from '../../app/bot.ts';
+import type { Forge, RepoPath } from '../../ports/forge.ts';
+import type { BotRunner } from './bot-runner.ts';
+import { normaliseClosedPullRequest, normalisePush, normaliseWorkflowRun } from './github-events.ts';
+import type { Normalised } from './gitlab-events.ts';
+
+/**
+ * The Probot app: translates GitHub deliveries into bot events and runs them. Probot has
+ * verified the signature and authenticated the installation before any of this runs.
+ */
+export function githubApp(runner: BotRunner): ApplicationFunction {
+  return (app: Probot) => {
+    const installations = new Map<string, number>();
+
+    /** A forge for another repository: the event's installation for the same owner, else its own. */
+    const forgeFor =
+      (context: Context) =>
+      async (repo: RepoPath): Promise<Forge> => {
+        const owner = repo.split('/')[0]!;
+        const eventOwner = (context.payload as { repository?: { owner?: { login?: string } } }).repository
+          ?.owner?.login;
+        if (owner === eventOwner) return new GitHubForge(context.octokit as unknown as GitHubClient);
+        let id = installations.get(owner);
+        if (id === undefined) {
+          const jwt = await app.auth();
+          const { data } = await jwt.rest.apps.getRepoInstallation({ owner, repo: repo.split('/')[1]! });
+          id = data.id;
+          installations.set(owner, id);
+        }
+        return new GitHubForge((await app.auth(id)) as unknown as GitHubClient);
+      };
+
+    const dispatch = async (context: Context, name: string, normalised: Normalised) => {
+      if ('ignored' in normalised) {
+        runner.telemetry.deliveries.inc({ forge: 'github', event: name, outcome: 'ignored' });
+        context.log.debug({ reason: normalised.ignored }, `${name} ignored`);
+        return;
+      }
+      const forge = new GitHubForge(context.octokit as unknown as GitHubClient);
+      await runner.run('github', name, () =>
+        handleEvent(runner.deps(forge, forgeFor(context)), normalised.event),
+      );
+    };
+
+    app.on('push', (context) => dispatch(context, 'push', normalisePush(context.payload)));
+    app.on('pull_request.closed', (context) =>
+      dispatch(context, 'pull_request', normaliseClosedPullRequest(context.payload)),
+    );
+    app.on('workflow_run.completed', async (context) => {
+      const forge = new GitHubForge(context.octokit as unknown as GitHubClient);
+      const isBranch = async (repo: string, name: string) => (await forge.branchHead(repo, name)) !== null;
+      await dispatch(context, 'workflow_run', await normaliseWorkflowRun(context.payload, isBranch));
+    });
+  };
+}

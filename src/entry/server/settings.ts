@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../core/errors.ts';
+
+/** A GitLab webhook secret for every project under a path (`group`, `group/sub`, `group/sub/project`). */
+export interface GitLabSecret {
+  prefix: string;
+  secret: string;
+}
+
+export interface ServerSettings {
+  port: number;
+  host: string;
+  /** GitHub App credentials; without them the server offers Probot's registration flow. */
+  github?: { appId: string; privateKey: string; secret: string; baseUrl?: string };
+  gitlab?: { url: string; token: string; secrets: GitLabSecret[] };
+  redisUrl?: string;
+  /** The name `@<name> …` commands may use. */
+  botName: string;
+  logLevel: string;
+}
+
+/**
+ * Server settings from the environment (names as in Probot, plus GITLAB_*). Throws
+ * UsageError naming the variable when one is malformed.
+ */
+export function readSettings(env: Record<string, string | undefined>): ServerSettings {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`PORT: expected a port number, got "${env.PORT}"`);
+  const privateKey =
+    env.PRIVATE_KEY ?? (env.PRIVATE_KEY_PATH ? readFileSync(env.PRIVATE_KEY_PATH, 'utf8') : undefined);
+  let github: ServerSettings['github'];
+  if (env.APP_ID && privateKey) {
+    if (!env.WEBHOOK_SECRET)
+      throw new UsageError('WEBHOOK_SECRET: required with APP_ID, to verify GitHub webhook signatures');
+    const baseUrl = env.GHE_HOST ? `https://${env.GHE_HOST}/api/v3` : env.GITHUB_API_URL;
+    github = {
+      appId: env.APP_ID,
+      privateKey: privateKey.replace(/\\n/g, '\n'),
+      secret: env.WEBHOOK_SECRET,
+      ...(baseUrl ? { baseUrl } : {}),
+    };
+  }
+  let gitlab: ServerSettings['gitlab'];
+  if (env.GITLAB_URL || env.GITLAB_TOKEN) {
+    if (!env.GITLAB_URL || !env.GITLAB_TOKEN)
+      throw new UsageError('GITLAB_URL and GITLAB_TOKEN: set both to enable GitLab');
+    if (!/^https?:\/\//.test(env.GITLAB_URL))
+      throw new UsageError(`GITLAB_URL: expected an http(s) URL, got "${env.GITLAB_URL}"`);
+    const secrets = gitlabSecrets(env);
+    if (secrets.length === 0) {
+      throw new UsageError(
+        'GITLAB_WEBHOOK_SECRET or GITLAB_WEBHOOK_SECRETS: required, to verify X-Gitlab-Token',
+      );
+    }
+    gitlab = { url: env.GITLAB_URL.replace(/\/+$/, ''), token: env.GITLAB_TOKEN, secrets };
+  }
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    ...(github ? { github } : {}),
+    ...(gitlab ? { gitlab } : {}),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    botName: env.GANTRY_BOT_NAME ?? 'gantry',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+/** `GITLAB_WEBHOOK_SECRET` for every project, `GITLAB_WEBHOOK_SECRETS` = {"group/sub": "secret"} per path. */
+function gitlabSecrets(env: Record<string, string | undefined>): GitLabSecret[] {
+  const out: GitLabSecret[] = [];
+  if (env.GITLAB_WEBHOOK_SECRETS) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.GITLAB_WEBHOOK_SECRETS);
+    } catch {
+      throw new UsageError('GITLAB_WEBHOOK_SECRETS: expected a JSON object {"group/project": "secret"}');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new UsageError('GITLAB_WEBHOOK_SECRETS: expected a JSON object {"group/project": "secret"}');
+    }
+    for (const [prefix, secret] of Object.entries(parsed)) {
+      if (typeof secret !== 'string' || secret.length < 8) {
+        throw new UsageError(
+          `GITLAB_WEBHOOK_SECRETS: the secret for "${prefix}" must be a string of at least 8 characters`,
+        );
+      }
+      out.push({ prefix: prefix.replace(/^\/+|\/+$/g, ''), secret });
+    }
+  }
+  if (env.GITLAB_WEBHOOK_SECRET) out.push({ prefix: '', secret: env.GITLAB_WEBHOOK_SECRET });
+  // Longest prefix first: the most specific secret applies.
+  return out.sort((a, b) => b.prefix.length - a.prefix.length);
+}
+
+/** The secret that guards a project's webhooks, by longest matching path prefix. */
+export function secretFor(secrets: readonly GitLabSecret[], project: string): string | undefined {
+  return secrets.find((s) => s.prefix === '' || project === s.prefix || project.startsWith(`${s.prefix}/`))
+    ?.secret;
+}
