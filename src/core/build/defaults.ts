@@ -19,6 +19,7 @@ export const DEFAULT_GITHUB_ACTION = 'gantry/gantry';
 
 /** Image name prefixes used for discovered Dockerfiles, per platform. */
 export const GITLAB_IMAGE_PREFIX = '$CI_REGISTRY_IMAGE';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, evaluated by the runner
 export const GITHUB_IMAGE_PREFIX = 'ghcr.io/${{ github.repository }}';
 
 export const DEFAULT_STAGE = 'build';

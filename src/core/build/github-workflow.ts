@@ -3,7 +3,8 @@ import { UsageError } from '../errors.ts';
 import { DEFAULT_EXECUTOR_IMAGE } from './defaults.ts';
 import type { BuildJob } from './job-model.ts';
 
-const ACTION_REF = /^([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*@[A-Za-z0-9_][A-Za-z0-9_./-]*|\.\/[A-Za-z0-9_./-]*)$/;
+const ACTION_REF =
+  /^([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*@[A-Za-z0-9_][A-Za-z0-9_./-]*|\.\/[A-Za-z0-9_./-]*)$/;
 
 /** `owner/repo[/path]@ref` or `./path`, as `uses:` takes it. */
 export function parseActionRef(ref: string): string {
@@ -61,9 +62,11 @@ export function actionInputs(job: BuildJob): Record<string, string> {
     cache: job.cache ? undefined : 'false',
     'cache-repo': job.cacheRepo,
     'executor-image':
-      job.executorImage === undefined || job.executorImage === DEFAULT_EXECUTOR_IMAGE ? undefined : job.executorImage,
+      job.executorImage === undefined || job.executorImage === DEFAULT_EXECUTOR_IMAGE
+        ? undefined
+        : job.executorImage,
     push: job.push ? undefined : 'false',
-    'registry-username': user ? `\${{ secrets.${user} }}` : '${{ github.actor }}',
+    'registry-username': user ? `\${{ secrets.${user} }}` : `\${{ github.actor }}`,
     'registry-password': `\${{ secrets.${password} }}`,
   };
   return Object.fromEntries(Object.entries(inputs).filter((e): e is [string, string] => e[1] !== undefined));

@@ -24,10 +24,13 @@ export function upsertIncludeBlock(existing: string | null, items: string, file:
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const body = items.endsWith('\n') ? items.slice(0, -1) : items;
   const block = (indent: string) =>
-    [BEGIN_LINE, ...body.split('\n'), END].map((line) => (line === '' ? line : indent + line)).join(eol) + eol;
+    [BEGIN_LINE, ...body.split('\n'), END].map((line) => (line === '' ? line : indent + line)).join(eol) +
+    eol;
   const markers = [...text.matchAll(MARKER)];
   const content =
-    markers.length > 0 ? replaceBetweenMarkers(text, markers, block, file) : insertBlock(text, block, eol, file);
+    markers.length > 0
+      ? replaceBetweenMarkers(text, markers, block, file)
+      : insertBlock(text, block, eol, file);
   return { content, changed: content !== text, warnings: duplicateWarnings(content, file) };
 }
 
@@ -63,7 +66,8 @@ function insertBlock(text: string, block: (indent: string) => string, eol: strin
   const ending = text === '' || text.endsWith('\n') ? '' : eol;
   const contents = doc?.contents;
   if (contents === null || contents === undefined) return `${text}${ending}include:${eol}${block('  ')}`;
-  if (!isMap(contents)) throw new ValidationError(`${file}: expected a mapping of jobs and keywords at the top level`);
+  if (!isMap(contents))
+    throw new ValidationError(`${file}: expected a mapping of jobs and keywords at the top level`);
   const pair = contents.items.find((p) => isScalar(p.key) && p.key.value === 'include');
   if (!pair) return `${text}${ending}include:${eol}${block('  ')}`;
   const keyStart = (pair.key as Node).range![0];
@@ -114,7 +118,9 @@ function duplicateWarnings(content: string, file: string): string[] {
   const end = content.indexOf(END);
   const outside = begin >= 0 && end > begin ? content.slice(0, begin) + content.slice(end) : content;
   return outside.includes('ci-includes/kaniko.yml')
-    ? [`${file} also includes ci-includes/kaniko.yml outside gantry's markers; remove it or images build twice`]
+    ? [
+        `${file} also includes ci-includes/kaniko.yml outside gantry's markers; remove it or images build twice`,
+      ]
     : [];
 }
 

@@ -43,14 +43,16 @@ export function parseImageReference(reference: string): ImageReference {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!digestOnly.test(digest)) fail(`has an invalid digest "${digest}"; expected e.g. sha256:<64 hex digits>`);
+    if (!digestOnly.test(digest))
+      fail(`has an invalid digest "${digest}"; expected e.g. sha256:<64 hex digits>`);
   }
   let tag: string | undefined;
   const colon = rest.lastIndexOf(':');
   if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!tagOnly.test(tag)) fail(`has an invalid tag "${tag}"; expected up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"`);
+    if (!tagOnly.test(tag))
+      fail(`has an invalid tag "${tag}"; expected up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"`);
   }
   if (rest === '') fail('has no name');
   if (rest.length > NAME_MAX) fail(`has a name longer than ${NAME_MAX} characters`);
@@ -60,14 +62,22 @@ export function parseImageReference(reference: string): ImageReference {
     );
   }
   const { registry, repository } = splitRegistry(rest);
-  return { name: rest, registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+  return {
+    name: rest,
+    registry,
+    repository,
+    ...(tag !== undefined && { tag }),
+    ...(digest !== undefined && { digest }),
+  };
 }
 
 /** A name without tag or digest, e.g. an image to build or a cache repository. */
 export function parseImageName(name: string): ImageReference {
   const parsed = parseImageReference(name);
   if (parsed.tag !== undefined || parsed.digest !== undefined) {
-    throw new ValidationError(`image name "${name}" must not carry a tag or digest; gantry computes the tags`);
+    throw new ValidationError(
+      `image name "${name}" must not carry a tag or digest; gantry computes the tags`,
+    );
   }
   return parsed;
 }
@@ -81,6 +91,9 @@ function splitRegistry(name: string): { registry: string; repository: string } {
   const slash = name.indexOf('/');
   if (slash < 0) return { registry: DOCKER_HUB, repository: name };
   const first = name.slice(0, slash);
-  const isHost = first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase();
-  return isHost ? { registry: first, repository: name.slice(slash + 1) } : { registry: DOCKER_HUB, repository: name };
+  const isHost =
+    first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase();
+  return isHost
+    ? { registry: first, repository: name.slice(slash + 1) }
+    : { registry: DOCKER_HUB, repository: name };
 }

@@ -1,4 +1,10 @@
-import { DEFAULT_EXECUTOR_IMAGE, DEFAULT_REGISTRY_PASSWORD_VARIABLE, DEFAULT_REGISTRY_USER_VARIABLE, DEFAULT_STAGE, GITLAB_IMAGE_PREFIX } from './defaults.ts';
+import {
+  DEFAULT_EXECUTOR_IMAGE,
+  DEFAULT_REGISTRY_PASSWORD_VARIABLE,
+  DEFAULT_REGISTRY_USER_VARIABLE,
+  DEFAULT_STAGE,
+  GITLAB_IMAGE_PREFIX,
+} from './defaults.ts';
 import { IMAGE_NAME_PATTERN, TAG_PATTERN } from './image-ref.ts';
 
 /**
@@ -76,7 +82,12 @@ export const CI_INPUTS: readonly CiInput[] = [
     regex: '^([A-Za-z0-9][A-Za-z0-9_.-]*)?$',
     expected: 'a Dockerfile stage name',
   },
-  { name: 'cache', type: 'boolean', default: true, description: 'Use and fill the layer cache in cache-repo.' },
+  {
+    name: 'cache',
+    type: 'boolean',
+    default: true,
+    description: 'Use and fill the layer cache in cache-repo.',
+  },
   {
     name: 'cache-repo',
     type: 'string',
@@ -101,7 +112,12 @@ export const CI_INPUTS: readonly CiInput[] = [
     regex: `^${STAGE_PATTERN}$`,
     expected: 'a stage name of letters, digits, ".", "_", "-" and single spaces',
   },
-  { name: 'push', type: 'boolean', default: true, description: 'Push on tag and branch pipelines (merge requests never push).' },
+  {
+    name: 'push',
+    type: 'boolean',
+    default: true,
+    description: 'Push on tag and branch pipelines (merge requests never push).',
+  },
   {
     name: 'extra-tags',
     type: 'string',

@@ -67,7 +67,11 @@ export function jobsFromConfig(build: BuildSettings): BuildJob[] {
  * Jobs for discovered Dockerfiles: `Dockerfile` at the root builds `<prefix>`,
  * `services/api/Dockerfile` builds `<prefix>/services/api` from the context `services/api`.
  */
-export function jobsFromDockerfiles(paths: readonly string[], prefix: string, build: BuildSettings = {}): BuildJob[] {
+export function jobsFromDockerfiles(
+  paths: readonly string[],
+  prefix: string,
+  build: BuildSettings = {},
+): BuildJob[] {
   const dirs = paths.map((path) => path.split('/').slice(0, -1));
   const names = uniqueJobNames(dirs);
   return paths.map((path, i) => {

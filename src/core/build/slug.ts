@@ -18,12 +18,7 @@ export function refSlug(ref: string): string {
     const keep = (lower >= 0x61 && lower <= 0x7a) || (lower >= 0x30 && lower <= 0x39);
     out += keep ? String.fromCharCode(lower) : '-';
   }
-  return out
-    .replace(/-+/g, '-')
-    .replace(/^-/, '')
-    .replace(/-$/, '')
-    .slice(0, SLUG_MAX)
-    .replace(/-$/, '');
+  return out.replace(/-+/g, '-').replace(/^-/, '').replace(/-$/, '').slice(0, SLUG_MAX).replace(/-$/, '');
 }
 
 const SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/;

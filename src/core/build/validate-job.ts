@@ -44,7 +44,8 @@ export function jobProblems(job: BuildJob, platform: Platform): JobProblem[] {
     if (problem) add(field, input, problem);
   }
   const extra = ciInputProblem('extra-tags', job.extraTags.join(' '));
-  if (extra || job.extraTags.some((t) => t === '')) add('extraTags', 'extra-tags', extra ?? 'contains an empty tag');
+  if (extra || job.extraTags.some((t) => t === ''))
+    add('extraTags', 'extra-tags', extra ?? 'contains an empty tag');
   const image = imageProblem(job.image, platform);
   if (image) add('image', 'image', image);
   return problems;
@@ -53,7 +54,13 @@ export function jobProblems(job: BuildJob, platform: Platform): JobProblem[] {
 function imageProblem(image: string, platform: Platform): string | undefined {
   if (platform === 'github' && image.startsWith(`${GITHUB_IMAGE_PREFIX}`)) {
     const rest = image.slice(GITHUB_IMAGE_PREFIX.length);
-    const bad = rest === '' ? undefined : rest.split('/').slice(1).find((c) => !isImagePathComponent(c));
+    const bad =
+      rest === ''
+        ? undefined
+        : rest
+            .split('/')
+            .slice(1)
+            .find((c) => !isImagePathComponent(c));
     return rest !== '' && !rest.startsWith('/')
       ? `"${image}" must continue with "/" after ${GITHUB_IMAGE_PREFIX}`
       : bad === undefined
