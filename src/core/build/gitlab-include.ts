@@ -38,6 +38,9 @@ export function parseIncludeSource(spec: string): IncludeSource {
 
 const defaults = new Map(CI_INPUTS.map((input) => [input.name, input.default]));
 
+/** Inputs always written, even when equal to the default, so each entry says what it builds. */
+const ALWAYS = new Set(['job', 'image']);
+
 /** The inputs of one job, leaving out values equal to the include's defaults. */
 export function jobInputs(job: BuildJob): Record<string, string | boolean | string[]> {
   const all: [string, string | boolean | string[] | undefined][] = [
@@ -58,7 +61,8 @@ export function jobInputs(job: BuildJob): Record<string, string | boolean | stri
   ];
   const inputs: Record<string, string | boolean | string[]> = {};
   for (const [name, value] of all) {
-    if (value === undefined || JSON.stringify(value) === JSON.stringify(defaults.get(name))) continue;
+    if (value === undefined) continue;
+    if (!ALWAYS.has(name) && JSON.stringify(value) === JSON.stringify(defaults.get(name))) continue;
     inputs[name] = value;
   }
   return inputs;
