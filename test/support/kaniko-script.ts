@@ -64,6 +64,7 @@ function writeStubExecutor(dir: string): string {
       '#!/bin/sh',
       'printf \'%s\\0\' "$@" >"$STUB_ARGS"',
       'for a in "$@"; do',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
       '  case $a in --digest-file=*) printf \'%s\\n\' "$STUB_DIGEST" >"${a#--digest-file=}" ;; esac',
       'done',
       '',

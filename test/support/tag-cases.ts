@@ -138,6 +138,7 @@ export const TAG_CASES: readonly TagCase[] = [
   },
   {
     name: 'merge request from a hostile branch',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion that must stay text
     event: mr('$(touch pwned-mr) `id` ${HOME}'),
     tags: ['touch-pwned-mr-id-home-abcdef01'],
     pushed: false,
