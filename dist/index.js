@@ -52,14 +52,16 @@ function parseImageReference(reference) {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!digestOnly.test(digest)) fail(`has an invalid digest "${digest}"; expected e.g. sha256:<64 hex digits>`);
+    if (!digestOnly.test(digest))
+      fail(`has an invalid digest "${digest}"; expected e.g. sha256:<64 hex digits>`);
   }
   let tag;
   const colon = rest.lastIndexOf(":");
   if (colon > rest.lastIndexOf("/")) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!tagOnly.test(tag)) fail(`has an invalid tag "${tag}"; expected up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"`);
+    if (!tagOnly.test(tag))
+      fail(`has an invalid tag "${tag}"; expected up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"`);
   }
   if (rest === "") fail("has no name");
   if (rest.length > NAME_MAX) fail(`has a name longer than ${NAME_MAX} characters`);
@@ -69,12 +71,20 @@ function parseImageReference(reference) {
     );
   }
   const { registry, repository } = splitRegistry(rest);
-  return { name: rest, registry, repository, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
+  return {
+    name: rest,
+    registry,
+    repository,
+    ...tag !== void 0 && { tag },
+    ...digest !== void 0 && { digest }
+  };
 }
 function parseImageName(name) {
   const parsed = parseImageReference(name);
   if (parsed.tag !== void 0 || parsed.digest !== void 0) {
-    throw new ValidationError(`image name "${name}" must not carry a tag or digest; gantry computes the tags`);
+    throw new ValidationError(
+      `image name "${name}" must not carry a tag or digest; gantry computes the tags`
+    );
   }
   return parsed;
 }
@@ -143,7 +153,12 @@ var CI_INPUTS = [
     regex: "^([A-Za-z0-9][A-Za-z0-9_.-]*)?$",
     expected: "a Dockerfile stage name"
   },
-  { name: "cache", type: "boolean", default: true, description: "Use and fill the layer cache in cache-repo." },
+  {
+    name: "cache",
+    type: "boolean",
+    default: true,
+    description: "Use and fill the layer cache in cache-repo."
+  },
   {
     name: "cache-repo",
     type: "string",
@@ -168,7 +183,12 @@ var CI_INPUTS = [
     regex: `^${STAGE_PATTERN}$`,
     expected: 'a stage name of letters, digits, ".", "_", "-" and single spaces'
   },
-  { name: "push", type: "boolean", default: true, description: "Push on tag and branch pipelines (merge requests never push)." },
+  {
+    name: "push",
+    type: "boolean",
+    default: true,
+    description: "Push on tag and branch pipelines (merge requests never push)."
+  },
   {
     name: "extra-tags",
     type: "string",
@@ -238,7 +258,8 @@ function readActionInputs(env) {
   }
   const bool = (name, fallback) => {
     const value = get(name) || String(fallback);
-    if (value !== "true" && value !== "false") problems.push(`input "${name}": "${value}" is not true or false`);
+    if (value !== "true" && value !== "false")
+      problems.push(`input "${name}": "${value}" is not true or false`);
     return value === "true";
   };
   const context = get("context") || ".";
@@ -425,7 +446,8 @@ async function runBuildAction(host2) {
   const event = githubBuildEvent(env, payloadText ? JSON.parse(payloadText) : {});
   const plan = computeTags(event, { extraTags: inputs.extraTags, push: inputs.push });
   const workspace = env.GITHUB_WORKSPACE;
-  if (!workspace) throw new ValidationError("GITHUB_WORKSPACE is not set: run the Action after actions/checkout");
+  if (!workspace)
+    throw new ValidationError("GITHUB_WORKSPACE is not set: run the Action after actions/checkout");
   const output = await host2.makeTempDir();
   let credentials;
   try {
@@ -442,7 +464,10 @@ async function runBuildAction(host2) {
       } else {
         const existing = env.DOCKER_CONFIG || (env.HOME ? `${env.HOME}/.docker` : void 0);
         if (existing && await host2.readFile(`${existing}/config.json`) !== null) dockerConfig = existing;
-        else host2.log("gantry: no registry credentials (registry-username/-password or docker login); pushing anonymously");
+        else
+          host2.log(
+            "gantry: no registry credentials (registry-username/-password or docker login); pushing anonymously"
+          );
       }
     }
     const args = dockerRunArgs({
@@ -452,7 +477,9 @@ async function runBuildAction(host2) {
       dockerConfig,
       executorArgs: kanikoArgs(inputs, plan, CONTAINER_WORKSPACE, `${CONTAINER_OUTPUT}/digest`)
     });
-    host2.log(`gantry: ${event.kind} build of ${inputs.image}, tags: ${plan.tags.join(" ")}, push: ${plan.push}`);
+    host2.log(
+      `gantry: ${event.kind} build of ${inputs.image}, tags: ${plan.tags.join(" ")}, push: ${plan.push}`
+    );
     const code = await host2.run("docker", args);
     if (code !== 0) throw new ValidationError(`the Kaniko executor failed (docker run exited with ${code})`);
     const digest = (await host2.readFile(`${output}/digest`) ?? "").trim();
