@@ -20,7 +20,9 @@ describe('templates/ → ci-includes/', () => {
   });
 
   it('declares every input with its type, default and constraint', () => {
-    const [spec] = parseAllDocuments(rendered.get('ci-includes/kaniko.yml')!) as unknown as { toJS(): any }[];
+    const [spec] = parseAllDocuments(rendered.get('ci-includes/kaniko.yml')!) as unknown as {
+      toJS(): { spec: { inputs: unknown } };
+    }[];
     const inputs = spec!.toJS().spec.inputs as Record<
       string,
       { type: string; default: unknown; regex?: string }
