@@ -95,12 +95,18 @@ function insertBlock(text: string, block: (indent: string) => string, eol: strin
       .join('\n');
     return text.slice(0, startOfLine) + block(' '.repeat(column)) + relisted + text.slice(end);
   }
-  // A scalar, alias or flow collection: keep its text as one list item under the block.
+  // A scalar, alias or flow collection: its text becomes list items under the block (a flow
+  // list is split into its items, since GitLab does not take nested include lists).
   const indent = ' '.repeat(keyIndent + 2);
-  const original = text.slice(start, end).replace(/\n/g, `\n${indent}  `);
+  const item = (from: number, to: number) =>
+    `${indent}- ${text.slice(from, to).replace(/\r?\n[ \t]*/g, ' ')}`;
+  const listed =
+    isSeq(value) && value.flow && value.items.every((i) => (i as Node).range)
+      ? value.items.map((i) => item((i as Node).range![0], (i as Node).range![1])).join(eol)
+      : `${indent}- ${text.slice(start, end).replace(/\n/g, `\n${indent}  `)}`;
   let before = start;
   while (before > 0 && (text[before - 1] === ' ' || text[before - 1] === '\t')) before--;
-  return `${text.slice(0, before)}${eol}${block(indent)}${indent}- ${original}${text.slice(end)}`;
+  return `${text.slice(0, before)}${eol}${block(indent)}${listed}${text.slice(end)}`;
 }
 
 function lineStart(text: string, offset: number): number {
