@@ -26,7 +26,8 @@ export function parseIncludeSource(spec: string): IncludeSource {
     const at = value.lastIndexOf('@');
     const project = at < 0 ? value : value.slice(0, at);
     const ref = at < 0 ? '' : value.slice(at + 1);
-    if (!PROJECT.test(project) || !REF.test(ref) || ref.includes('..')) {
+    const dotted = project.split('/').some((segment) => segment === '.' || segment === '..');
+    if (!PROJECT.test(project) || dotted || !REF.test(ref) || ref.includes('..')) {
       throw new UsageError(`include source "${spec}": ${expected}`);
     }
     return { kind, project, ref, file: GITLAB_INCLUDE_FILE };
