@@ -145,6 +145,7 @@ export const CI_INPUTS: readonly CiInput[] = [
 ];
 
 const byName = new Map(CI_INPUTS.map((input) => [input.name, input]));
+const compiled = new Map(CI_INPUTS.flatMap((input) => (input.regex ? [[input.name, new RegExp(input.regex)]] : [])));
 const buildArg = new RegExp(`^${BUILD_ARG_PATTERN}$`);
 
 /** Why `value` is not acceptable for input `name`, or undefined when it is. */
@@ -159,6 +160,6 @@ export function ciInputProblem(name: string, value: unknown): string | undefined
     return bad === undefined ? undefined : `${JSON.stringify(bad)} is not ${input.expected}`;
   }
   if (typeof value !== 'string') return `${shown} is not a string`;
-  if (input.regex && !new RegExp(input.regex).test(value)) return `${shown} is not ${input.expected}`;
+  if (compiled.get(name)?.test(value) === false) return `${shown} is not ${input.expected}`;
   return undefined;
 }
