@@ -24,7 +24,10 @@ function fixture(): string {
     mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
     writeFileSync(join(dir, 'node_modules', 'dep', 'Dockerfile'), 'FROM scratch\n');
   }
-  writeFileSync(join(root, '.gitlab-ci.yml'), '# team pipeline\nstages: [build, test]\ntest:\n  script: echo test\n');
+  writeFileSync(
+    join(root, '.gitlab-ci.yml'),
+    '# team pipeline\nstages: [build, test]\ntest:\n  script: echo test\n',
+  );
   return root;
 }
 
@@ -48,8 +51,13 @@ try {
   for (const platform of ['gitlab', 'github'] as Platform[]) {
     const request = { platform, version: '0.0.0' };
     const sample = await renderCi({ ...request, source: await workingTreeSource(root) });
-    if (sample.jobs.length !== IMAGES) throw new Error(`expected ${IMAGES} images, found ${sample.jobs.length}`);
-    const entries = sample.jobs.map((job) => ({ project: 'gantry/gantry', ref: 'v0.0.0', inputs: jobInputs(job) }));
+    if (sample.jobs.length !== IMAGES)
+      throw new Error(`expected ${IMAGES} images, found ${sample.jobs.length}`);
+    const entries = sample.jobs.map((job) => ({
+      project: 'gantry/gantry',
+      ref: 'v0.0.0',
+      inputs: jobInputs(job),
+    }));
     const render = await time(async () => renderCi({ ...request, source: await workingTreeSource(root) }));
     const baseline = await time(() => stringify(entries, { lineWidth: 0 }));
     const perImage = (ms: number) => `${((ms / IMAGES) * 1000).toFixed(1)} µs/image`;

@@ -215,6 +215,9 @@ var CI_INPUTS = [
   }
 ];
 var byName = new Map(CI_INPUTS.map((input) => [input.name, input]));
+var compiled = new Map(
+  CI_INPUTS.flatMap((input) => input.regex ? [[input.name, new RegExp(input.regex)]] : [])
+);
 var buildArg = new RegExp(`^${BUILD_ARG_PATTERN}$`);
 function ciInputProblem(name, value) {
   const input = byName.get(name);
@@ -227,7 +230,7 @@ function ciInputProblem(name, value) {
     return bad === void 0 ? void 0 : `${JSON.stringify(bad)} is not ${input.expected}`;
   }
   if (typeof value !== "string") return `${shown} is not a string`;
-  if (input.regex && !new RegExp(input.regex).test(value)) return `${shown} is not ${input.expected}`;
+  if (compiled.get(name)?.test(value) === false) return `${shown} is not ${input.expected}`;
   return void 0;
 }
 

@@ -145,7 +145,9 @@ export const CI_INPUTS: readonly CiInput[] = [
 ];
 
 const byName = new Map(CI_INPUTS.map((input) => [input.name, input]));
-const compiled = new Map(CI_INPUTS.flatMap((input) => (input.regex ? [[input.name, new RegExp(input.regex)]] : [])));
+const compiled = new Map(
+  CI_INPUTS.flatMap((input) => (input.regex ? [[input.name, new RegExp(input.regex)]] : [])),
+);
 const buildArg = new RegExp(`^${BUILD_ARG_PATTERN}$`);
 
 /** Why `value` is not acceptable for input `name`, or undefined when it is. */
