@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type RepoSource, renderCi } from '../../src/app/render-ci.ts';
+import { LocalForge } from '../../src/adapters/local/local-forge.ts';
+import { forgeRepoSource, type RepoSource, renderCi } from '../../src/app/render-ci.ts';
 import { WORKFLOW_PATH } from '../../src/core/build/github-workflow.ts';
 import { ConfigError, ValidationError } from '../../src/core/errors.ts';
+import { makeRepo } from '../support/git-repo.ts';
 
 /** An in-memory repository, as the bot would see one through a forge. */
 function repo(files: Record<string, string>): RepoSource {
@@ -183,5 +185,20 @@ describe('renderCi', () => {
       resolveExtends: async (ref) => ({ file: ref.kind === 'same-repo' ? ref.path : 'x', content: base }),
     });
     expect(result.jobs.map((j) => j.image)).toEqual(['registry.example.com/base']);
+  });
+
+  it('renders from a forge ref, as the bot does for an onboarding pull request', async () => {
+    const { dir } = makeRepo({
+      'services/api/Dockerfile': 'FROM x\n',
+      'services/api/node_modules/x/Dockerfile': 'FROM x\n',
+      '.gitlab-ci.yml': 'test:\n  script: echo\n',
+    });
+    const result = await renderCi({
+      platform: 'gitlab',
+      version: '1.0.0',
+      source: forgeRepoSource(new LocalForge(dir), 'shop/web', 'main'),
+    });
+    expect(result.jobs.map((j) => j.dockerfile)).toEqual(['services/api/Dockerfile']);
+    expect(result.files[0]!.content.startsWith('test:\n  script: echo\ninclude:\n')).toBe(true);
   });
 });

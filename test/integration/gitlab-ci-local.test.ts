@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { workingTreeSource, writeRepoFiles } from '../../src/adapters/local/working-tree.ts';
@@ -91,6 +91,59 @@ describe('gitlab-ci-local on a rendered .gitlab-ci.yml', () => {
       expect(run.stdout).toMatch(/^gantry-build-api:$/m);
       expect(run.stdout).toContain('GANTRY_IMAGE_NAME: $CI_REGISTRY_IMAGE/services/api');
       expect(run.stdout).toContain('GANTRY_DOCKERFILE: services/api/Dockerfile');
+    }
+  });
+
+  it('passes --preview with every input set, from a .gantry.yml', async () => {
+    const files: Record<string, string> = {
+      '.gantry.yml': [
+        'version: 1',
+        'build:',
+        '  executorImage: ghcr.io/osscontainertools/kaniko:v1.28.5-debug',
+        '  cache: false',
+        '  push: false',
+        '  stage: images',
+        '  registry: { userVariable: REG_USER, passwordVariable: REG_TOKEN }',
+        '  images:',
+        '    - name: registry.example.com/shop/api',
+        '      context: services/api',
+        '      dockerfile: services/api/Dockerfile',
+        '      target: runtime',
+        `      buildArgs: ["A=1", "B=it's \\"quoted\\" $(id)"]`,
+        '      extraTags: [edge, stable]',
+        '      cacheRepo: registry.example.com/cache/api',
+        '',
+      ].join('\n'),
+      'services/api/Dockerfile': 'FROM scratch\n',
+      '.gitlab-ci.yml': 'stages: [images]\n',
+    };
+    const result = await renderCi({
+      platform: 'gitlab',
+      version: '0.0.0',
+      include: { kind: 'local', file: 'vendor/gantry/kaniko.yml' },
+      source: {
+        readFile: async (path) => files[path] ?? null,
+        listCandidateFiles: async () => Object.keys(files),
+      },
+    });
+    expect(result.warnings).toEqual([]);
+    writeFileSync(join(repo, 'full.gitlab-ci.yml'), result.files[0]!.content);
+    const run = await gitlabCiLocal(repo, ['--preview', '--file', 'full.gitlab-ci.yml'], {
+      CI_COMMIT_TAG: 'v1.0.0',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    for (const line of [
+      'gantry-build-api:',
+      '  stage: images',
+      '    GANTRY_TARGET: runtime',
+      `    GANTRY_BUILD_ARGS: json:["A=1","B=it's \\"quoted\\" $$(id)"]`,
+      '    GANTRY_SWITCHES: cache=false push=false',
+      '    GANTRY_CACHE_REPO: registry.example.com/cache/api',
+      '    GANTRY_EXTRA_TAGS: edge stable',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitLab variable reference
+      '    GANTRY_REGISTRY_USER: ${REG_USER}',
+    ]) {
+      expect(run.stdout.split('\n')).toContain(line);
     }
   });
 
