@@ -128,10 +128,11 @@ function uniqueJobNames(parts: readonly string[][]): string[] {
   };
   const short = parts.map((p) => name(p.slice(-1)));
   const chosen = parts.map((p, i) => (short.filter((s) => s === short[i]).length > 1 ? name(p) : short[i]!));
-  const seen = new Map<string, number>();
+  const used = new Set<string>();
   return chosen.map((candidate) => {
-    const count = (seen.get(candidate) ?? 0) + 1;
-    seen.set(candidate, count);
-    return count === 1 ? candidate : `${candidate}-${count}`;
+    let name = candidate;
+    for (let n = 2; used.has(name); n++) name = `${candidate}-${n}`;
+    used.add(name);
+    return name;
   });
 }

@@ -109,3 +109,18 @@ describe('build jobs', () => {
     expect(jobProblems({ ...job!, image: `${GITHUB_IMAGE_PREFIX}/x` }, 'github')).toEqual([]);
   });
 });
+
+describe('job names', () => {
+  it('stay unique even when a numbered name is taken', () => {
+    const images = ['a.io/b', 'a-io/b', 'z.io/a-io-b-2'].map((name) => ({
+      name,
+      context: '.',
+      dockerfile: 'Dockerfile',
+    }));
+    expect(jobsFromConfig({ images }).map((j) => j.job)).toEqual([
+      'gantry-build-a-io-b',
+      'gantry-build-a-io-b-2',
+      'gantry-build-a-io-b-2-2',
+    ]);
+  });
+});
