@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { FileResult, RepoSource } from '../../app/render-ci.ts';
+import type { FileResult } from '../../app/render-ci.ts';
+import type { RepoSource } from '../../app/repo-source.ts';
 import { isBuildFile, isIgnoredDir } from '../../core/build/discover.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 
