@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, GantryError, NotFoundError, UsageError, ValidationError } from '../core/errors.ts';
+
+import { registerCi } from './commands/ci.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerPromote } from './commands/promote.ts';
 import { registerServe } from './commands/serve.ts';
@@ -23,6 +25,7 @@ export function buildCli(io: Io, exit: (code: number) => void): Command {
   registerPromote(program, io, exit);
   registerServe(program, io, exit);
   registerStatus(program, io, exit);
+  registerCi(program, io, exit);
   return program;
 }
 

@@ -1,4 +1,12 @@
 import * as z from 'zod';
+import { executorImageProblem } from '../build/executor-image.ts';
+import { TAG_PATTERN } from '../build/image-ref.ts';
+import {
+  BUILD_ARG_PATTERN,
+  REPO_PATH_PATTERN,
+  STAGE_PATTERN,
+  VARIABLE_NAME_PATTERN,
+} from '../build/inputs.ts';
 import { parseKeyPath } from '../yaml-edit/key-path.ts';
 import { parseFreezeWindow } from './freeze.ts';
 import { strictObject } from './strict.ts';
@@ -222,23 +230,41 @@ const canary = strictObject({
     .describe('On failure, open the rollback PR (auto) or only report.'),
 });
 
+/** A repository path a CI input accepts (the include's `spec:inputs` use the same expression). */
+const ciPath = z
+  .string()
+  .regex(
+    new RegExp(`^${REPO_PATH_PATTERN}$`),
+    'expected a path relative to the repository root of letters, digits, ".", "_", "@", "+" and "-" (no spaces, no "." or ".." segments)',
+  );
+
 const buildImage = strictObject({
   name: imageName,
-  context: repoPath.default('.'),
-  dockerfile: repoPath.default('Dockerfile'),
+  context: z
+    .union([z.literal('.'), ciPath])
+    .default('.')
+    .describe('Build context, relative to the repository root.'),
+  dockerfile: ciPath.default('Dockerfile').describe('Dockerfile, relative to the repository root.'),
   target: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]+$/, 'expected a Dockerfile stage name')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a Dockerfile stage name')
     .optional(),
   buildArgs: z
-    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'expected KEY=VALUE'))
+    .array(
+      z.string().regex(new RegExp(`^${BUILD_ARG_PATTERN}$`), 'expected KEY=VALUE without control characters'),
+    )
     .optional()
     .describe('Build arguments as KEY=VALUE.'),
   extraTags: z
-    .array(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'expected a valid image tag'))
-    .optional(),
-  cacheRepo: imageName.optional(),
+    .array(z.string().regex(new RegExp(`^${TAG_PATTERN}$`), 'expected a valid image tag'))
+    .optional()
+    .describe('Tags added to builds of git tags and of the default branch.'),
+  cacheRepo: imageName.optional().describe('Layer cache repository; default <name>/cache.'),
 });
+
+const variableName = z
+  .string()
+  .regex(new RegExp(`^${VARIABLE_NAME_PATTERN}$`), 'expected a variable name such as REGISTRY_PASSWORD');
 
 const build = strictObject({
   images: z
@@ -248,14 +274,30 @@ const build = strictObject({
     .describe('Images to build; default: one per Dockerfile found.'),
   executorImage: z
     .string()
-    .min(1)
+    .superRefine((value, ctx) => {
+      const problem = executorImageProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional()
-    .describe('Kaniko executor (debug) image; default: a pinned maintained fork.'),
-  cache: z.boolean().default(true),
+    .describe('Kaniko executor debug image, pinned by tag or digest; default: a pinned maintained fork.'),
+  cache: z.boolean().default(true).describe('Use and fill the layer cache (--cache-repo).'),
+  push: z.boolean().default(true).describe('Push builds of tags and branches (merge requests never push).'),
   stage: z
     .string()
-    .regex(/^[A-Za-z0-9_ -]+$/)
+    .regex(new RegExp(`^${STAGE_PATTERN}$`), 'expected a GitLab stage name')
     .default('build'),
+  registry: strictObject({
+    userVariable: variableName
+      .optional()
+      .describe('CI/CD variable (GitHub: secret) holding the registry user.'),
+    passwordVariable: variableName
+      .optional()
+      .describe('CI/CD variable (GitHub: secret) holding the registry password or token.'),
+  })
+    .optional()
+    .describe(
+      'Where CI finds the registry credentials; default: GitLab CI_REGISTRY_*, GitHub ghcr.io token.',
+    ),
 });
 
 const deploy = strictObject({

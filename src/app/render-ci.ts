@@ -1,0 +1,90 @@
+import {
+  DEFAULT_GITHUB_ACTION,
+  DEFAULT_GITLAB_PROJECT,
+  GITLAB_INCLUDE_FILE,
+} from '../core/build/defaults.ts';
+import { renderWorkflow, WORKFLOW_HEADER, WORKFLOW_PATH } from '../core/build/github-workflow.ts';
+import { declaredStages, upsertIncludeBlock } from '../core/build/gitlab-ci-edit.ts';
+import { type IncludeSource, renderIncludeItems } from '../core/build/gitlab-include.ts';
+import type { BuildJob } from '../core/build/job-model.ts';
+import type { Platform } from '../core/build/validate-job.ts';
+import { ValidationError } from '../core/errors.ts';
+import { type PlanRequest, planBuildJobs } from './plan-build-jobs.ts';
+
+export { forgeRepoSource, type RepoSource } from './repo-source.ts';
+
+export interface RenderCiRequest extends PlanRequest {
+  /** gantry's version: the default include ref and Action ref are `v<version>`. */
+  version: string;
+  include?: IncludeSource;
+  /** `uses:` of the Action, `owner/repo@ref`. */
+  action?: string;
+  /** Overwrite a workflow file gantry did not write. */
+  force?: boolean;
+}
+
+/** A file as it should be; the caller writes it (CLI --write) or proposes it (bot PR). */
+export interface FileResult {
+  path: string;
+  content: string;
+  changed: boolean;
+}
+
+export interface RenderCiResult {
+  platform: Platform;
+  /** Where the images came from: `.gantry.yml` build.images, or discovered Dockerfiles. */
+  origin: 'config' | 'discovered';
+  jobs: BuildJob[];
+  files: FileResult[];
+  warnings: string[];
+  upToDate: boolean;
+}
+
+export const GITLAB_CI_PATH = '.gitlab-ci.yml';
+
+/**
+ * `gantry ci render`: the caller CI configuration that builds every image of a repository —
+ * gantry's `include:` entries in `.gitlab-ci.yml`, or `.github/workflows/gantry-build.yml`.
+ * Pure apart from reading through `source`; nothing is written here. Bad input (a Dockerfile
+ * named in .gantry.yml that does not exist, a value a CI input would refuse) throws a
+ * ConfigError / ValidationError before any file is produced.
+ */
+export async function renderCi(request: RenderCiRequest): Promise<RenderCiResult> {
+  const { platform, source } = request;
+  const { jobs, origin } = await planBuildJobs(request);
+  const warnings: string[] = [];
+  let file: FileResult;
+  if (platform === 'gitlab') {
+    const include = request.include ?? {
+      kind: 'project',
+      project: DEFAULT_GITLAB_PROJECT,
+      ref: `v${request.version}`,
+      file: GITLAB_INCLUDE_FILE,
+    };
+    const existing = await source.readFile(GITLAB_CI_PATH);
+    const edit = upsertIncludeBlock(existing, renderIncludeItems(jobs, include), GITLAB_CI_PATH);
+    warnings.push(...edit.warnings, ...stageWarnings(edit.content, jobs));
+    file = { path: GITLAB_CI_PATH, content: edit.content, changed: edit.changed };
+  } else {
+    const content = renderWorkflow(jobs, request.action ?? `${DEFAULT_GITHUB_ACTION}@v${request.version}`);
+    const existing = await source.readFile(WORKFLOW_PATH);
+    const ours = existing === null || existing.startsWith(WORKFLOW_HEADER.split('\n')[0]!);
+    if (!ours && existing !== content && !request.force) {
+      throw new ValidationError(
+        `${WORKFLOW_PATH} exists and was not written by gantry; move it away or render with --force to replace it`,
+      );
+    }
+    file = { path: WORKFLOW_PATH, content, changed: existing !== content };
+  }
+  return { platform, origin, jobs, files: [file], warnings, upToDate: !file.changed };
+}
+
+function stageWarnings(content: string, jobs: readonly BuildJob[]): string[] {
+  const stages = declaredStages(content);
+  if (!stages) return [];
+  const missing = [...new Set(jobs.map((j) => j.stage))].filter((s) => !stages.includes(s));
+  return missing.map(
+    (stage) =>
+      `${GITLAB_CI_PATH} declares stages: [${stages.join(', ')}] without "${stage}"; add it, or set build.stage`,
+  );
+}

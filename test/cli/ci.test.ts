@@ -1,0 +1,150 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GITHUB_IMAGE_PREFIX } from '../../src/core/build/defaults.ts';
+import { gantry } from '../support/cli.ts';
+
+function repoWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-ci-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+const PIPELINE = '# ours\nstages: [build, test]\n\ntest:\n  script: echo test   # keep me\n';
+
+describe('gantry ci render', () => {
+  it('prints the new .gitlab-ci.yml without touching the repository', () => {
+    const dir = repoWith({ Dockerfile: 'FROM x\n', '.gitlab-ci.yml': PIPELINE });
+    const run = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.startsWith(`${PIPELINE}include:\n  # gantry:begin`)).toBe(true);
+    expect(run.stderr).toBe('.gitlab-ci.yml: would change (1 image); run with --write to write it\n');
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(PIPELINE);
+  });
+
+  it('writes with --write, then says "up to date" and changes nothing', () => {
+    const dir = repoWith({
+      Dockerfile: 'FROM x\n',
+      'api/Dockerfile': 'FROM x\n',
+      '.gitlab-ci.yml': PIPELINE,
+    });
+    const first = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--write']);
+    expect(first).toMatchObject({ code: 0, stdout: '', stderr: 'wrote .gitlab-ci.yml (2 images)\n' });
+    const written = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+    expect(written.startsWith(PIPELINE)).toBe(true);
+    const again = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--write']);
+    expect(again).toMatchObject({ code: 0, stderr: '.gitlab-ci.yml: up to date (2 images)\n' });
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(written);
+    expect(gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--check']).code).toBe(0);
+  });
+
+  it('--check exits 1 when the CI config is not up to date, writing nothing', () => {
+    const dir = repoWith({ Dockerfile: 'FROM x\n' });
+    const run = gantry(['ci', 'render', '--platform', 'github', '--repo', dir, '--check', '--write']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^\.github\/workflows\/gantry-build\.yml: not up to date/);
+    expect(existsSync(join(dir, '.github'))).toBe(false);
+  });
+
+  it('writes the GitHub workflow and reports as JSON', () => {
+    const dir = repoWith({ 'web/Dockerfile': 'FROM x\n' });
+    const run = gantry([
+      'ci',
+      'render',
+      '--platform',
+      'github',
+      '--repo',
+      dir,
+      '--write',
+      '--json',
+      '--action',
+      'acme/gantry@v2',
+    ]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({
+      ok: true,
+      platform: 'github',
+      origin: 'discovered',
+      upToDate: false,
+      written: ['.github/workflows/gantry-build.yml'],
+      images: [{ job: 'gantry-build-web', image: `${GITHUB_IMAGE_PREFIX}/web`, context: 'web' }],
+    });
+    expect(readFileSync(join(dir, '.github/workflows/gantry-build.yml'), 'utf8')).toBe(
+      result.files[0].content,
+    );
+  });
+
+  it('refuses an unknown platform (exit 64) with a suggestion', () => {
+    const run = gantry(['ci', 'render', '--platform', 'gitlb', '--repo', repoWith({ Dockerfile: '' })]);
+    expect(run).toMatchObject({
+      code: 64,
+      stderr: 'gantry: unknown platform "gitlb" (did you mean "gitlab"?); expected one of: gitlab, github\n',
+    });
+  });
+
+  it('refuses a Dockerfile .gantry.yml names but the repository lacks, writing nothing', () => {
+    const dir = repoWith({
+      '.gantry.yml':
+        'version: 1\nbuild:\n  images:\n    - name: registry.example.com/shop/web\n      dockerfile: web/Dockerfile\n',
+    });
+    const run = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--write']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'gantry: .gantry.yml:5:19: build.images[0].dockerfile: Dockerfile "web/Dockerfile" does not exist in the repository\ngantry: nothing written\n',
+    );
+    expect(existsSync(join(dir, '.gitlab-ci.yml'))).toBe(false);
+  });
+
+  it('refuses an invalid image reference, with where it is', () => {
+    const dir = repoWith({
+      '.gantry.yml': 'version: 1\nbuild:\n  executorImage: "kaniko:"\n',
+      Dockerfile: 'FROM x\n',
+    });
+    const run = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      ok: false,
+      errors: [
+        '.gantry.yml:3:18: build.executorImage: image reference "kaniko:" has an invalid tag ""; expected up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"',
+      ],
+    });
+  });
+
+  it('refuses a value outside its CI input constraint (a Dockerfile in a directory with a space)', () => {
+    const dir = repoWith({ 'my app/Dockerfile': 'FROM x\n' });
+    const run = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--write']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^gantry: my app\/Dockerfile: context: "my app" is not a path relative/);
+    expect(existsSync(join(dir, '.gitlab-ci.yml'))).toBe(false);
+  });
+
+  it('refuses a malformed include source or Action reference (exit 64)', () => {
+    const dir = repoWith({ Dockerfile: 'FROM x\n' });
+    const include = gantry([
+      'ci',
+      'render',
+      '--platform',
+      'gitlab',
+      '--repo',
+      dir,
+      '--include',
+      'project:../x@v1',
+    ]);
+    expect(include.code).toBe(64);
+    expect(include.stderr).toMatch(
+      /include source "project:\.\.\/x@v1": expected project:GROUP\/PROJECT@REF/,
+    );
+    const action = gantry(['ci', 'render', '--platform', 'github', '--repo', dir, '--action', 'gantry']);
+    expect(action.code).toBe(64);
+  });
+
+  it('says which repository directory is missing (exit 1)', () => {
+    const run = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', '/no/such/dir']);
+    expect(run).toMatchObject({ code: 1, stderr: 'gantry: /no/such/dir: no such directory\n' });
+  });
+});
