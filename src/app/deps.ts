@@ -1,3 +1,4 @@
+import type { IncludeSource } from '../core/build/gitlab-include.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
 import type { KeyedLock } from './keyed-lock.ts';
@@ -21,6 +22,16 @@ export interface BotDeps {
   lock: KeyedLock;
   /** Counts what the bot did, for /metrics. */
   record?(event: 'promotion', outcome: string): void;
+  /** Where the CI config gantry proposes takes gantry from (onboarding, Dockerfile changes). */
+  build?: BuildRefs;
+}
+
+export interface BuildRefs {
+  /** gantry's version: the default include and Action refs are `v<version>`. */
+  version: string;
+  include?: IncludeSource;
+  /** `owner/repo@ref` of the Action. */
+  action?: string;
 }
 
 /** What handling one event did, for logs, metrics and tests. */

@@ -115,8 +115,11 @@ export interface Permission {
 
 /** The review half: pull/merge requests and what gantry says on them. */
 export interface ForgeReviews {
-  /** The open PR/MR whose source branch is `head`, if any. */
-  findPullRequest(repo: RepoPath, head: string): Promise<PullRequest | null>;
+  /**
+   * The open PR/MR whose source branch is `head` (forks excluded), or with `closed` the most
+   * recent closed one — merged or not, as its `state` says (onboarding opt-out reads it).
+   */
+  findPullRequest(repo: RepoPath, head: string, state?: 'open' | 'closed'): Promise<PullRequest | null>;
   getPullRequest(repo: RepoPath, number: number): Promise<PullRequest>;
   createPullRequest(repo: RepoPath, draft: PullRequestDraft): Promise<PullRequest>;
   updatePullRequest(

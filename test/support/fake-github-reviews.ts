@@ -12,7 +12,8 @@ export function githubReviewRoutes(fake: FakeGitHub, repo: string): void {
     const [owner, branch] = (req.query.head ?? ':').split(':');
     const list = fake.pulls.filter(
       (p) =>
-        (req.query.state !== 'open' || p.state === 'open') &&
+        // GitHub lists open pull requests unless asked for `closed` or `all`.
+        ((req.query.state ?? 'open') === 'all' || p.state === (req.query.state ?? 'open')) &&
         (!req.query.head || (p.head === branch && (owner === fake.owner) === !p.fork)),
     );
     return { body: list.reverse().map((p) => fake.pullJson(p)) };

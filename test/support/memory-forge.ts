@@ -141,9 +141,17 @@ export class MemoryForge implements Forge {
     return { sha };
   }
 
-  async findPullRequest(repo: RepoPath, head: string): Promise<PullRequest | null> {
+  async findPullRequest(
+    repo: RepoPath,
+    head: string,
+    state: 'open' | 'closed' = 'open',
+  ): Promise<PullRequest | null> {
     this.calls.push(`findPullRequest ${repo} ${head}`);
-    const pr = this.pullRequests.find((p) => p.repo === repo && p.head === head && p.state === 'open');
+    const matching = this.pullRequests.filter(
+      (p) =>
+        p.repo === repo && p.head === head && (state === 'open' ? p.state === 'open' : p.state !== 'open'),
+    );
+    const pr = state === 'open' ? matching[0] : matching.at(-1);
     return pr ? { ...pr } : null;
   }
 

@@ -123,8 +123,12 @@ export class GitHubForge implements Forge {
     return { repositoryId: read.repositoryId, sha: read.sha, tree: read.tree, modes };
   }
 
-  findPullRequest(repo: RepoPath, head: string): Promise<PullRequest | null> {
-    return pulls.findPullRequest(this.#client, parseRepo(repo), head);
+  findPullRequest(
+    repo: RepoPath,
+    head: string,
+    state: 'open' | 'closed' = 'open',
+  ): Promise<PullRequest | null> {
+    return pulls.findPullRequest(this.#client, parseRepo(repo), head, state);
   }
 
   getPullRequest(repo: RepoPath, number: number): Promise<PullRequest> {

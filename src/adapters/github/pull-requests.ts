@@ -39,12 +39,14 @@ export async function findPullRequest(
   client: GitHubClient,
   repo: RepoRef,
   head: string,
+  state: 'open' | 'closed' = 'open',
 ): Promise<PullRequest | null> {
   const { data } = await call(`GitHub find pull request ${name(repo)} ${head}`, () =>
-    client.rest.pulls.list({ ...repo, state: 'open', head: `${repo.owner}:${head}`, per_page: 100 }),
+    client.rest.pulls.list({ ...repo, state, head: `${repo.owner}:${head}`, per_page: 100 }),
   );
   const mine = (data as RestPull[]).map(toPullRequest).filter((pr) => pr.head === head && !pr.fromFork);
-  mine.sort((a, b) => a.number - b.number);
+  // Open: the oldest (the one gantry keeps updating). Closed: the most recent.
+  mine.sort((a, b) => (state === 'open' ? a.number - b.number : b.number - a.number));
   return mine[0] ?? null;
 }
 

@@ -136,8 +136,12 @@ export class GitLabForge implements Forge {
     return (commit as unknown as { id: string }).id;
   }
 
-  findPullRequest(repo: RepoPath, head: string): Promise<PullRequest | null> {
-    return mrs.findMergeRequest(this.#api, project(repo), head);
+  findPullRequest(
+    repo: RepoPath,
+    head: string,
+    state: 'open' | 'closed' = 'open',
+  ): Promise<PullRequest | null> {
+    return mrs.findMergeRequest(this.#api, project(repo), head, state);
   }
 
   getPullRequest(repo: RepoPath, number: number): Promise<PullRequest> {

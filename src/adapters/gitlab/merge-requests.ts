@@ -38,18 +38,20 @@ export async function findMergeRequest(
   api: GitLabApi,
   project: string,
   head: string,
+  state: 'open' | 'closed' = 'open',
 ): Promise<PullRequest | null> {
   const list = (await call(`GitLab find merge request ${project} ${head}`, () =>
     api.MergeRequests.all({
       projectId: project,
       sourceBranch: head,
-      state: 'opened',
+      // GitLab's `closed` excludes merged MRs; the caller only needs to know it was declined.
+      state: state === 'open' ? 'opened' : 'closed',
       perPage: 100,
       maxPages: 1,
     }),
   )) as unknown as GlMergeRequest[];
   const mine = list.map(toPullRequest).filter((mr) => mr.head === head && !mr.fromFork);
-  mine.sort((a, b) => a.number - b.number);
+  mine.sort((a, b) => (state === 'open' ? a.number - b.number : b.number - a.number));
   return mine[0] ?? null;
 }
 
