@@ -73,7 +73,7 @@ function keyOf(value: number): bigint {
   return b >= 0n ? b : SIGN - b - 1n;
 }
 
-function valueOf(key: bigint): number {
+function doubleOf(key: bigint): number {
   bits[0] = key >= 0n ? key : SIGN - key - 1n;
   return float[0]!;
 }
@@ -96,8 +96,8 @@ export function kthDifference(xs: Float64Array, ys: Float64Array, k: number): nu
   let hi = keyOf(xs[xs.length - 1]! - ys[0]!); // count(hi) = mn ≥ k
   while (hi - lo > 1n) {
     const mid = (lo + hi) >> 1n;
-    if (countAtMost(xs, ys, valueOf(mid)) >= k) hi = mid;
+    if (countAtMost(xs, ys, doubleOf(mid)) >= k) hi = mid;
     else lo = mid;
   }
-  return valueOf(hi);
+  return doubleOf(hi);
 }
