@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { GantryError, NotFoundError, UsageError } from '../core/errors.ts';
+import { registerAnalyze } from './commands/analyze.ts';
 import { registerConfig } from './commands/config.ts';
 import { EXIT, type Io, processIo } from './output.ts';
 
@@ -17,6 +18,7 @@ export function buildCli(io: Io, exit: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
   registerConfig(program, io, exit);
+  registerAnalyze(program, io, exit);
   return program;
 }
 

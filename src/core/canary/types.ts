@@ -59,3 +59,19 @@ export interface MetricResult {
   /** Per-step values for charts (ratio metrics: numerator / denominator per step). */
   points: { canary: Point[]; baseline: Point[] };
 }
+
+/** One analysis of one app in one environment: what the CLI prints and the bot posts. */
+export interface AnalysisResult {
+  verdict: Verdict;
+  /** One line: "1 of 3 metrics failed: p99-latency (critical)". */
+  summary: string;
+  /** A critical metric failed: a watch may stop and roll back without waiting for the window's end. */
+  criticalFailure: boolean;
+  app: string;
+  environment: string;
+  /** ISO 8601 times; the window Prometheus was asked about. */
+  window: { start: string; end: string; seconds: number; stepSeconds: number };
+  confidence: number;
+  rollback: 'auto' | 'manual';
+  metrics: MetricResult[];
+}
