@@ -139,14 +139,22 @@ function details(metrics: readonly MetricResult[], maxQuery: number): string {
       `**${inlineText(m.name)}** · ${link('Prometheus graph', m.graphUrl)} · ${samples}${traffic}`,
       '',
       'canary:',
-      codeBlock(m.queries.canary.map(cut).join('\n'), 'promql'),
+      codeBlock(queryText(m, 'canary', cut), 'promql'),
       'baseline:',
-      codeBlock(m.queries.baseline.map(cut).join('\n'), 'promql'),
+      codeBlock(queryText(m, 'baseline', cut), 'promql'),
+      '',
     ].join('\n');
   });
   return ['<details><summary>Queries and Prometheus links</summary>', '', ...blocks, '', '</details>'].join(
     '\n',
   );
+}
+
+/** A ratio's two queries, each after a PromQL comment saying which it is. */
+function queryText(m: MetricResult, side: 'canary' | 'baseline', cut: (q: string) => string): string {
+  const queries = m.queries[side].map(cut);
+  if (m.kind !== 'ratio') return queries.join('\n');
+  return queries.map((q, i) => `# ${i === 0 ? 'numerator' : 'denominator'}\n${q}`).join('\n');
 }
 
 function omitted(note: string): string {
