@@ -145,9 +145,7 @@ function details(metrics: readonly MetricResult[], maxQuery: number): string {
       '',
     ].join('\n');
   });
-  return ['<details><summary>Queries and Prometheus links</summary>', '', ...blocks, '', '</details>'].join(
-    '\n',
-  );
+  return ['<details><summary>Queries and Prometheus links</summary>', '', ...blocks, '</details>'].join('\n');
 }
 
 /** A ratio's two queries, each after a PromQL comment saying which it is. */
