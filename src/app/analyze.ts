@@ -24,11 +24,9 @@ export interface AnalyzeRequest {
   end?: Date;
   /** Window length such as "30m", overriding the environment's and the canary section's. */
   window?: string;
-  /** Queries in flight at once (default 16). */
+  /** Queries in flight at once; default canary.parallelQueries. */
   concurrency?: number;
 }
-
-export const DEFAULT_QUERY_CONCURRENCY = 16;
 
 /** One query to run: which metric, which side, and which part of it. */
 interface Job {
@@ -86,7 +84,7 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
       })),
     ),
   );
-  const outcomes = await mapLimit(jobs, request.concurrency ?? DEFAULT_QUERY_CONCURRENCY, async (job) =>
+  const outcomes = await mapLimit(jobs, request.concurrency ?? canary.parallelQueries, async (job) =>
     run(request.metrics, { ...range, query: job.query }),
   );
   const settings: JudgeSettings = {

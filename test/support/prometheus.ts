@@ -45,6 +45,7 @@ async function freePort(): Promise<number> {
 
 export interface RunningPrometheus {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -93,7 +94,7 @@ export async function startPrometheus(series: readonly SeriesSpec[]): Promise<Ru
       (r) => r.ok,
       () => false,
     );
-    if (ready) return { url, stop };
+    if (ready) return { url, pid: child.pid!, stop };
     await new Promise((r) => setTimeout(r, 50));
   }
   await stop();

@@ -24,9 +24,10 @@ export interface ShiftEstimate {
  * clamped to [D₍₁₎, D₍mn₎] as R does. The estimate is the median of the D (R's exact branch;
  * its approximate branch returns any point of the flat median step instead).
  *
- * The D are never materialised: the k-th smallest is found by bisection over the ordered bit
- * patterns of doubles (≤ 64 steps), each step counting #{D ≤ v} with one merge-like pass over
- * sorted x and y — O((m + n)·64) time, so 10,000 points per side cost milliseconds.
+ * The D are never all materialised: the k-th smallest is found by bisection on the value, each
+ * step counting #{D ≤ v} with one merge-like pass over sorted x and y, until few enough
+ * candidates remain to list and sort — O((m + n)·log) time, so 10,000 points per side cost
+ * milliseconds.
  */
 export function hodgesLehmann(x: readonly number[], y: readonly number[], confidence: number): ShiftEstimate {
   const m = x.length;
@@ -62,22 +63,6 @@ export function hodgesLehmann(x: readonly number[], y: readonly number[], confid
   return { estimate, low: kth(boundRank(z)), high: kth(boundRank(-z)) };
 }
 
-const float = new Float64Array(1);
-const bits = new BigInt64Array(float.buffer);
-const SIGN = -0x8000000000000000n;
-
-/** Maps a double to an integer key with the same order (−0 just below +0). */
-function keyOf(value: number): bigint {
-  float[0] = value;
-  const b = bits[0]!;
-  return b >= 0n ? b : SIGN - b - 1n;
-}
-
-function doubleOf(key: bigint): number {
-  bits[0] = key >= 0n ? key : SIGN - key - 1n;
-  return float[0]!;
-}
-
 /** #{(i, j): xs[i] − ys[j] ≤ v} for ascending xs and ys. */
 function countAtMost(xs: Float64Array, ys: Float64Array, v: number): number {
   let count = 0;
@@ -90,14 +75,42 @@ function countAtMost(xs: Float64Array, ys: Float64Array, v: number): number {
   return count;
 }
 
-/** The k-th smallest (1-based) of the differences xs[i] − ys[j]. */
+/** Few enough candidates left to list them and sort. */
+const ENUMERATE_BELOW = 64;
+
+/**
+ * The k-th smallest (1-based) of the differences xs[i] − ys[j]: bisection on the value keeps
+ * count(≤ lo) < k ≤ count(≤ hi) until at most ENUMERATE_BELOW differences lie in (lo, hi],
+ * which are then listed (a merge-like pass) and sorted. When (lo, hi] holds no double but hi,
+ * hi is the answer whatever its multiplicity.
+ */
 export function kthDifference(xs: Float64Array, ys: Float64Array, k: number): number {
-  let lo = keyOf(xs[0]! - ys[ys.length - 1]!) - 1n; // count(lo) = 0 < k
-  let hi = keyOf(xs[xs.length - 1]! - ys[0]!); // count(hi) = mn ≥ k
-  while (hi - lo > 1n) {
-    const mid = (lo + hi) >> 1n;
-    if (countAtMost(xs, ys, doubleOf(mid)) >= k) hi = mid;
-    else lo = mid;
+  const smallest = xs[0]! - ys[ys.length - 1]!;
+  let lo = smallest - Math.max(1, Math.abs(smallest)); // count(lo) = 0 < k
+  let hi = xs[xs.length - 1]! - ys[0]!; // count(hi) = mn ≥ k
+  let below = 0;
+  let upTo = xs.length * ys.length;
+  while (upTo - below > ENUMERATE_BELOW) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) return hi;
+    const count = countAtMost(xs, ys, mid);
+    if (count >= k) {
+      hi = mid;
+      upTo = count;
+    } else {
+      lo = mid;
+      below = count;
+    }
   }
-  return doubleOf(hi);
+  const candidates = new Float64Array(upTo - below);
+  let n = 0;
+  let jHigh = 0;
+  let jLow = 0;
+  for (let i = 0; i < xs.length; i++) {
+    // j in [jHigh, jLow): lo < xs[i] − ys[j] ≤ hi.
+    while (jHigh < ys.length && xs[i]! - ys[jHigh]! > hi) jHigh++;
+    while (jLow < ys.length && xs[i]! - ys[jLow]! > lo) jLow++;
+    for (let j = jHigh; j < jLow; j++) candidates[n++] = xs[i]! - ys[j]!;
+  }
+  return candidates.subarray(0, n).sort()[k - below - 1]!;
 }

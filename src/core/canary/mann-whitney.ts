@@ -64,22 +64,43 @@ export function tieCorrectedSigma(m: number, n: number, tieTerm: number): number
 
 /** Mid-ranks (1-based) of `values` in their original order, and Σ(t³ − t) over tie groups. */
 export function midRanks(values: readonly number[]): { ranks: Float64Array; tieTerm: number } {
-  const order = Array.from(values.keys()).sort((a, b) => values[a]! - values[b]!);
+  // A typed-array sort (numeric, no comparator calls), then each value's group by binary search.
+  const sorted = Float64Array.from(values).sort();
   const ranks = new Float64Array(values.length);
-  let tieTerm = 0;
-  for (let start = 0; start < order.length; ) {
+  for (let i = 0; i < values.length; i++) {
+    // Ranks first + 1 … last share their mean.
+    const first = bound(sorted, values[i]!, false);
+    const last = bound(sorted, values[i]!, true);
+    ranks[i] = (first + 1 + last) / 2;
+  }
+  return { ranks, tieTerm: tieTermOfSorted(sorted) };
+}
+
+/** Index of the first element ≥ value, or (`after`) > value. */
+function bound(sorted: Float64Array, value: number, after: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value || (after && sorted[mid] === value)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function tieTermOfSorted(sorted: Float64Array): number {
+  let term = 0;
+  for (let start = 0; start < sorted.length; ) {
     let end = start + 1;
-    while (end < order.length && values[order[end]!] === values[order[start]!]) end++;
-    const rank = (start + 1 + end) / 2;
-    for (let k = start; k < end; k++) ranks[order[k]!] = rank;
+    while (end < sorted.length && sorted[end] === sorted[start]) end++;
     const t = end - start;
-    tieTerm += t * t * t - t;
+    term += t * t * t - t;
     start = end;
   }
-  return { ranks, tieTerm };
+  return term;
 }
 
 /** Σ(t³ − t) over the groups of equal values within one sample. */
 export function tieTerm(values: readonly number[]): number {
-  return midRanks(values).tieTerm;
+  return tieTermOfSorted(Float64Array.from(values).sort());
 }

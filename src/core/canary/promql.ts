@@ -37,8 +37,26 @@ interface Span {
   to: number;
 }
 
+type Placeholders = { spans: Span[] } | { problem: string };
+
+/**
+ * Templates come from configuration and repeat at every analysis; parsing one with the
+ * placeholder (an error the parser has to recover from) costs more than the resolved query.
+ */
+const placeholderCache = new Map<string, Placeholders>();
+
 /** Where the placeholders of a query template are, or a description of what is wrong. */
-export function findPlaceholders(template: string): { spans: Span[] } | { problem: string } {
+export function findPlaceholders(template: string): Placeholders {
+  let found = placeholderCache.get(template);
+  if (!found) {
+    found = scanPlaceholders(template);
+    if (placeholderCache.size >= 1000) placeholderCache.clear();
+    placeholderCache.set(template, found);
+  }
+  return found;
+}
+
+function scanPlaceholders(template: string): Placeholders {
   const spans: Span[] = [];
   const cursor = parser.parse(template).cursor();
   do {

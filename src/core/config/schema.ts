@@ -242,6 +242,14 @@ const canary = strictObject({
     .enum(['auto', 'manual'])
     .default('manual')
     .describe('On failure, open the rollback PR (auto) or only report.'),
+  parallelQueries: z
+    .int()
+    .min(1)
+    .max(256)
+    .default(48)
+    .describe(
+      'Queries one analysis sends at once (2 per query metric, 4 per ratio metric); Prometheus queues what exceeds its own --query.max-concurrency.',
+    ),
 });
 
 const buildImage = strictObject({
