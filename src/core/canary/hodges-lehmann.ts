@@ -86,12 +86,13 @@ const ENUMERATE_BELOW = 64;
  */
 export function kthDifference(xs: Float64Array, ys: Float64Array, k: number): number {
   const smallest = xs[0]! - ys[ys.length - 1]!;
-  let lo = smallest - Math.max(1, Math.abs(smallest)); // count(lo) = 0 < k
+  let below = countAtMost(xs, ys, smallest);
+  if (below >= k) return smallest;
+  let lo = smallest; // count(lo) < k
   let hi = xs[xs.length - 1]! - ys[0]!; // count(hi) = mn ≥ k
-  let below = 0;
   let upTo = xs.length * ys.length;
   while (upTo - below > ENUMERATE_BELOW) {
-    const mid = lo + (hi - lo) / 2;
+    const mid = lo / 2 + hi / 2; // no overflow, whatever the magnitudes
     if (mid <= lo || mid >= hi) return hi;
     const count = countAtMost(xs, ys, mid);
     if (count >= k) {
