@@ -161,7 +161,7 @@ const prometheus = z.union([
     headers: z
       .record(
         z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name'),
-        z.string().refine((v) => !/\p{Cc}/u.test(v), 'expected a header value without control characters'),
+        z.string().regex(/^[ -~]*$/, 'expected a header value of printable ASCII characters'),
       )
       .optional()
       .describe('Extra headers, e.g. X-Scope-OrgID for Mimir, Cortex or Thanos.'),
