@@ -175,7 +175,10 @@ function checkSelectors(config: GantryConfig): SemanticIssue[] {
     for (const [label, value] of Object.entries(selectors[side])) {
       // With the u flag this matches only unpaired surrogates, which no PromQL string can hold.
       if (/[\uD800-\uDFFF]/u.test(value)) {
-        issues.push({ path: ['canary', 'selectors', side, label], message: 'the value is not valid Unicode' });
+        issues.push({
+          path: ['canary', 'selectors', side, label],
+          message: 'the value is not valid Unicode',
+        });
       }
       for (const match of value.matchAll(/\{([^}]*)\}/g)) {
         if (match[1] !== 'app' && match[1] !== 'env') {
