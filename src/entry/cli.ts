@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, GantryError, NotFoundError, UsageError, ValidationError } from '../core/errors.ts';
-
+import { registerAnalyze } from './commands/analyze.ts';
 import { registerCi } from './commands/ci.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerPromote } from './commands/promote.ts';
@@ -26,6 +26,7 @@ export function buildCli(io: Io, exit: (code: number) => void): Command {
   registerServe(program, io, exit);
   registerStatus(program, io, exit);
   registerCi(program, io, exit);
+  registerAnalyze(program, io, exit);
   return program;
 }
 

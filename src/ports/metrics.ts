@@ -1,11 +1,14 @@
 /** What canary analysis needs from a metrics backend (Prometheus and compatibles). */
 
-export interface RangeQuery {
-  query: string;
+export interface TimeRange {
   start: Date;
   end: Date;
   /** Resolution in seconds. */
   stepSeconds: number;
+}
+
+export interface RangeQuery extends TimeRange {
+  query: string;
 }
 
 /** One time series: its labels and [unix seconds, value] samples. NaN and ±Infinity are kept. */
@@ -22,6 +25,6 @@ export interface Metrics {
   queryRange(request: RangeQuery): Promise<Series[]>;
   /** Evaluates a PromQL expression at one instant. */
   queryInstant(query: string, at: Date): Promise<Series[]>;
-  /** A link to the backend's graph page for this query and window, for humans. */
-  graphUrl(request: RangeQuery): string;
+  /** A link to the backend's graph page showing these queries over this window, for humans. */
+  graphUrl(queries: readonly string[], range: TimeRange): string;
 }

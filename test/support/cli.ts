@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const repoRoot = join(import.meta.dirname, '../..');
@@ -11,4 +11,24 @@ export function gantry(args: string[], options: { cwd?: string; env?: Record<str
     env: { ...process.env, ...options.env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The same without blocking this process, for tests that serve HTTP to the CLI themselves. */
+export function gantryAsync(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/gantry.js'), ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => {
+    stdout += c;
+  });
+  child.stderr.on('data', (c) => {
+    stderr += c;
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }

@@ -1,3 +1,4 @@
+import { queryTemplateProblems } from '../canary/promql.ts';
 import { findCycle } from '../graph.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
 import { placeholderProblems, unsafePathReason } from './paths.ts';
@@ -158,15 +159,44 @@ function checkCanary(config: GantryConfig): SemanticIssue[] {
       ['denominator', metric.ratio?.denominator],
     ];
     for (const [field, query] of queries) {
-      if (query !== undefined && !/\bSELECTOR\b/.test(query)) {
-        const at = field === 'query' ? [...path, field] : [...path, 'ratio', field];
-        issues.push({
-          path: at,
-          message: 'query must contain SELECTOR where the canary/baseline label matchers go',
-        });
-      }
+      if (query === undefined) continue;
+      const at = field === 'query' ? [...path, field] : [...path, 'ratio', field];
+      for (const message of queryTemplateProblems(query)) issues.push({ path: at, message });
     }
   });
+  return [...issues, ...checkSelectors(config)];
+}
+
+function checkSelectors(config: GantryConfig): SemanticIssue[] {
+  const selectors = config.canary?.selectors;
+  if (!selectors) return [];
+  const issues: SemanticIssue[] = [];
+  for (const side of ['canary', 'baseline'] as const) {
+    for (const [label, value] of Object.entries(selectors[side])) {
+      // With the u flag this matches only unpaired surrogates, which no PromQL string can hold.
+      if (/[\uD800-\uDFFF]/u.test(value)) {
+        issues.push({
+          path: ['canary', 'selectors', side, label],
+          message: 'the value is not valid Unicode',
+        });
+      }
+      for (const match of value.matchAll(/\{([^}]*)\}/g)) {
+        if (match[1] !== 'app' && match[1] !== 'env') {
+          issues.push({
+            path: ['canary', 'selectors', side, label],
+            message: `unknown placeholder {${match[1]}}; expected {app} or {env}`,
+          });
+        }
+      }
+    }
+  }
+  const canon = (m: Record<string, string>) => JSON.stringify(Object.entries(m).sort());
+  if (canon(selectors.canary) === canon(selectors.baseline)) {
+    issues.push({
+      path: ['canary', 'selectors', 'baseline'],
+      message: 'the baseline selector is the same as the canary selector; they must tell the two apart',
+    });
+  }
   return issues;
 }
 

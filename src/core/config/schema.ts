@@ -158,6 +158,7 @@ const environment = strictObject({
 
 const labelMatchers = z
   .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a Prometheus label name'), z.string())
+  .refine((matchers) => Object.keys(matchers).length > 0, 'expected at least one label matcher')
   .describe('Label name → exact value. Values may use {app} and {env}; gantry escapes them.');
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
@@ -178,7 +179,10 @@ const prometheus = z.union([
       .optional()
       .describe('Credentials come from environment variables named here, never from the file.'),
     headers: z
-      .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name'), z.string())
+      .record(
+        z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name'),
+        z.string().regex(/^[ -~]*$/, 'expected a header value of printable ASCII characters'),
+      )
       .optional()
       .describe('Extra headers, e.g. X-Scope-OrgID for Mimir, Cortex or Thanos.'),
     timeout: duration.optional(),
@@ -195,8 +199,19 @@ const metric = strictObject({
       'PromQL; write SELECTOR inside braces where the canary or baseline matchers go: rate(x{code="500",SELECTOR}[1m]).',
     ),
   ratio: strictObject({
-    numerator: z.string().min(1).describe('Counter increase of the bad events, e.g. errors.'),
-    denominator: z.string().min(1).describe('Counter increase of all events, e.g. requests.'),
+    numerator: z
+      .string()
+      .min(1)
+      .describe('Count of the bad events per step, e.g. sum(increase(errors_total{SELECTOR}[1m])).'),
+    denominator: z
+      .string()
+      .min(1)
+      .describe('Count of all events per step, e.g. sum(increase(requests_total{SELECTOR}[1m])).'),
+    minTraffic: z
+      .number()
+      .min(0)
+      .default(100)
+      .describe('Fewer denominator events than this on either side over the window → inconclusive.'),
   })
     .optional()
     .describe('A count-based ratio (errors / requests), compared with a test on counts.'),
@@ -215,19 +230,46 @@ const metric = strictObject({
     .optional()
     .describe('Canary may be this factor below baseline (0.9 = -10%).'),
   critical: z.boolean().default(false).describe('A failure of this metric fails the analysis at once.'),
+  minSamples: z.int().min(2).optional().describe('Overrides canary.minSamples for this metric.'),
 });
 
 const canary = strictObject({
   prometheus,
   window: duration.default('30m'),
   step: duration.default('1m'),
-  confidence: z.number().gt(0.5).lt(1).default(0.98).describe('Confidence of the shift interval.'),
+  confidence: z
+    .number()
+    .gt(0.5)
+    .lt(1)
+    .default(0.98)
+    .describe('Confidence of the two-sided intervals (shift, rate ratio) a verdict is based on.'),
+  minSamples: z
+    .int()
+    .min(2)
+    .default(10)
+    .describe('Fewer finite samples than this on either side → the metric is inconclusive.'),
+  maxMissing: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.25)
+    .describe(
+      'Share of the steps of the window without a finite value above which a metric is inconclusive.',
+    ),
   selectors: strictObject({ canary: labelMatchers, baseline: labelMatchers }),
   metrics: z.array(metric).min(1, 'expected at least one metric'),
   rollback: z
     .enum(['auto', 'manual'])
     .default('manual')
     .describe('On failure, open the rollback PR (auto) or only report.'),
+  parallelQueries: z
+    .int()
+    .min(1)
+    .max(256)
+    .default(48)
+    .describe(
+      'Queries one analysis sends at once (2 per query metric, 4 per ratio metric); Prometheus queues what exceeds its own --query.max-concurrency.',
+    ),
 });
 
 /** A repository path a CI input accepts (the include's `spec:inputs` use the same expression). */
