@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
-import { createNodeMiddleware, Probot } from 'probot';
+import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
 import { GitLabForge } from '../../adapters/gitlab/index.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import { BotRunner } from './bot-runner.ts';
@@ -14,12 +14,15 @@ import { createTelemetry } from './telemetry.ts';
 
 export const GITHUB_PATH = '/api/github/webhooks';
 export const GITLAB_PATH = '/api/gitlab/webhooks';
+export const MAX_GITHUB_BODY = 25 * 1024 * 1024;
 
 /** Test seams: where forge HTTP requests go, and the clock. */
 export interface ServerOptions {
   log?: Logger;
   clock?: Clock;
   githubFetch?: typeof fetch;
+  /** Pace GitHub writes as Probot does by default (true). */
+  githubThrottle?: boolean;
   gitlabDispatcher?: RequestInit['dispatcher'];
 }
 
@@ -30,6 +33,15 @@ export interface GantryServer {
   start(): Promise<void>;
   /** Stops accepting, finishes work in flight, closes. */
   stop(): Promise<void>;
+}
+
+/** Probot merges its own throttle options over any defaults; only a subclass can switch pacing off. */
+class UnthrottledOctokit extends ProbotOctokit {
+  constructor(options: ConstructorParameters<typeof ProbotOctokit>[0] = {}) {
+    super({ ...options, throttle: { ...options.throttle, enabled: false } } as ConstructorParameters<
+      typeof ProbotOctokit
+    >[0]);
+  }
 }
 
 type Route = (request: IncomingMessage, response: ServerResponse) => unknown;
@@ -56,6 +68,9 @@ export async function createGantryServer(
       log: log.child({ name: 'probot' }),
       ...(settings.github.baseUrl ? { baseUrl: settings.github.baseUrl } : {}),
       ...(options.githubFetch ? { request: { fetch: options.githubFetch } } : {}),
+      // Probot's Octokit paces writes (≥ 1 s apart, GitHub's advice against secondary rate
+      // limits); tests against a fake switch that off.
+      ...(options.githubThrottle === false ? { Octokit: UnthrottledOctokit } : {}),
     });
     const middleware = await createNodeMiddleware(githubApp(runner), { probot, webhooksPath: GITHUB_PATH });
     github = (request, response) =>
@@ -93,7 +108,16 @@ export async function createGantryServer(
     }
     if (path === '/metrics')
       return send(response, 200, await telemetry.registry.metrics(), telemetry.registry.contentType);
-    if (path === GITHUB_PATH) return github(request, response);
+    if (path === GITHUB_PATH) {
+      // GitHub caps webhook payloads at 25 MB and always sends Content-Length; Probot reads the
+      // body whole, so anything bigger or unsized is refused before it is read.
+      const length = Number(request.headers['content-length'] ?? Number.NaN);
+      if (request.method === 'POST' && !Number.isFinite(length))
+        return send(response, 411, { error: 'Content-Length required' });
+      if (length > MAX_GITHUB_BODY)
+        return send(response, 413, { error: `body exceeds ${MAX_GITHUB_BODY} bytes` });
+      return github(request, response);
+    }
     if (path === GITLAB_PATH) {
       return gitlab
         ? gitlab(request, response)
