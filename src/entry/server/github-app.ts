@@ -4,7 +4,12 @@ import type { GitHubClient } from '../../adapters/github/octokit.ts';
 import { handleEvent } from '../../app/bot.ts';
 import type { Forge, RepoPath } from '../../ports/forge.ts';
 import type { BotRunner } from './bot-runner.ts';
-import { normaliseClosedPullRequest, normalisePush, normaliseWorkflowRun } from './github-events.ts';
+import {
+  normaliseChangedPullRequest,
+  normaliseClosedPullRequest,
+  normalisePush,
+  normaliseWorkflowRun,
+} from './github-events.ts';
 import type { Normalised } from './gitlab-events.ts';
 
 /**
@@ -48,6 +53,9 @@ export function githubApp(runner: BotRunner): ApplicationFunction {
     app.on('push', (context) => dispatch(context, 'push', normalisePush(context.payload)));
     app.on('pull_request.closed', (context) =>
       dispatch(context, 'pull_request', normaliseClosedPullRequest(context.payload)),
+    );
+    app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'], (context) =>
+      dispatch(context, 'pull_request', normaliseChangedPullRequest(context.payload)),
     );
     app.on('workflow_run.completed', async (context) => {
       const forge = new GitHubForge(context.octokit as unknown as GitHubClient);

@@ -25,6 +25,13 @@ const pullRequestClosed = z.object({
     base: z.object({ ref: z.string() }),
   }),
 });
+const pullRequestChanged = z.object({
+  repository,
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    head: z.object({ ref: z.string(), sha, repo: z.object({ full_name: z.string() }).nullish() }),
+  }),
+});
 const workflowRun = z.object({
   repository,
   workflow_run: z.object({
@@ -73,6 +80,25 @@ export function normaliseClosedPullRequest(payload: unknown): Normalised {
     body: pr.body ?? '',
   };
   return { event };
+}
+
+/** A PR opened or pushed to: its Dockerfiles may need the CI to change. */
+export function normaliseChangedPullRequest(payload: unknown): Normalised {
+  const p = pullRequestChanged.safeParse(payload);
+  if (!p.success) return invalid('pull_request', p.error);
+  const pr = p.data.pull_request;
+  const repo = p.data.repository.full_name;
+  return {
+    event: {
+      kind: 'change-request',
+      repo,
+      number: pr.number,
+      head: pr.head.ref,
+      headSha: pr.head.sha,
+      // A deleted fork has no head repository: treat it as a fork, never push to it.
+      fromFork: pr.head.repo?.full_name !== repo,
+    },
+  };
 }
 
 /**

@@ -25,6 +25,9 @@ const mergeRequest = z.object({
   object_attributes: z.object({
     iid: z.number().int().positive(),
     action: z.string().optional(),
+    source_project_id: z.number().int().nullish(),
+    target_project_id: z.number().int().nullish(),
+    last_commit: z.object({ id: sha }).nullish(),
     source_branch: z.string(),
     target_branch: z.string(),
     merge_commit_sha: sha.nullish(),
@@ -80,6 +83,19 @@ export function normaliseGitLab(header: string, payload: unknown): Normalised {
       const p = mergeRequest.safeParse(payload);
       if (!p.success) return invalid(header, p.error);
       const a = p.data.object_attributes;
+      if (a.action === 'open' || a.action === 'reopen' || a.action === 'update') {
+        if (!a.last_commit) return { ignored: 'merge request without commits' };
+        return {
+          event: {
+            kind: 'change-request',
+            repo: p.data.project.path_with_namespace,
+            number: a.iid,
+            head: a.source_branch,
+            headSha: a.last_commit.id,
+            fromFork: a.source_project_id !== a.target_project_id,
+          },
+        };
+      }
       if (a.action !== 'merge') return { ignored: `merge request ${a.action ?? 'event'}` };
       return {
         event: {
