@@ -32,8 +32,8 @@ export const VERSION = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
  * Characters never accepted in free text: C0/C1 controls, zero-width and joiner characters,
  * bidirectional overrides and isolates (they make text read differently from what it is).
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters refused
 const UNSAFE_TEXT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters refused
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/u;
 
 export function unsafeCharacter(text: string): string | undefined {
