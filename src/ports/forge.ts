@@ -102,10 +102,11 @@ export type ReactionName = 'eyes' | 'rocket' | 'confused' | '+1' | '-1';
 /**
  * Where a reaction goes: an issue/PR comment, or the PR/MR itself. `issue: true` says the
  * number is an issue's, not a PR/MR's: GitHub numbers both alike, GitLab has separate
- * endpoints for issue notes and MR notes.
+ * endpoints for issue notes and MR notes. `review: true` marks a GitHub review comment (on a
+ * line of the diff), which has its own reactions endpoint; GitLab diff notes are plain notes.
  */
 export type ReactionTarget =
-  | { kind: 'comment'; id: number; pullRequest: number; issue?: boolean }
+  | { kind: 'comment'; id: number; pullRequest: number; issue?: boolean; review?: boolean }
   | { kind: 'pull-request'; pullRequest: number };
 
 /** Where a plain reply goes when it is not a PR/MR (see ReactionTarget). */

@@ -71,3 +71,13 @@ describe('GitHubForge fileHistory', () => {
     expect(await forge.fileHistory(REPO, 'missing.yaml', 'main', 5)).toEqual([]);
   });
 });
+
+describe('GitHubForge reactions on review comments', () => {
+  it('reacts to a review comment (a line of the diff) through its own endpoint', async () => {
+    const { fake, forge } = world();
+    fake.reviewComments.push({ id: 77, issue: 3, body: '/gantry status', author: 'alice', reactions: [] });
+    await forge.addReaction(REPO, { kind: 'comment', id: 77, pullRequest: 3, review: true }, 'eyes');
+    expect(fake.reviewComments[0]!.reactions).toEqual(['eyes']);
+    expect(fake.http.calls()).toEqual(['POST /repos/shop/gitops/pulls/comments/77/reactions']);
+  });
+});
