@@ -17,6 +17,11 @@ type Promote = Extract<Command, { verb: 'promote' }>;
 export async function promoteCommand(run: Run<Promote>): Promise<Reply> {
   const { deps, ctx, command } = run;
   const env = run.environment!;
+  if (!env.after) {
+    return failed(
+      `${safe(env.name)} is a first environment: versions reach it from tags (releases), nothing promotes into it`,
+    );
+  }
   const state = readFreezeState(await ctx.forge.readFile(ctx.repo, FREEZE_FILE, ctx.base));
   const freeze = frozen(env, state, deps.clock.now());
   if (freeze.frozen && !command.force) {

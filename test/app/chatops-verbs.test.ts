@@ -51,6 +51,15 @@ describe.each<ForgeKind>(['github', 'gitlab'])('ChatOps verbs on %s', (kind) => 
     );
   });
 
+  it('promote into a first environment says where its versions come from instead', async () => {
+    const { forge, run, replies } = world();
+    await run('/gantry promote dev');
+    expect(replies()[0]).toBe(
+      '😕 `/gantry promote dev` dev is a first environment: versions reach it from tags (releases), nothing promotes into it',
+    );
+    expect(forge.writes()).toEqual([`addReaction ${GITOPS} eyes`, `createComment ${GITOPS} 1`]);
+  });
+
   it('promote --app honours dependsOn: the reply notes a dependency left out', async () => {
     const { forge, run, replies } = world();
     await run('/gantry promote staging --app web');
@@ -176,6 +185,35 @@ describe.each<ForgeKind>(['github', 'gitlab'])('ChatOps verbs on %s', (kind) => 
     const writes = forge.writes().length;
     await run('/gantry rollback staging --app web', { number: 2 });
     expect(forge.writes().slice(writes)).toEqual([`addReaction ${GITOPS} eyes`, `createComment ${GITOPS} 2`]);
+  });
+
+  it('rollback of a fanned-out environment goes back per target, in one PR', async () => {
+    const { forge, run } = world();
+    const paths = ['apps/web/envs/prod/eu-west/values.yaml', 'apps/web/envs/prod/us-east/values.yaml'];
+    const before = paths.map((p) => forge.filesAt(GITOPS, 'main').get(p)!);
+    forge.push(
+      GITOPS,
+      'main',
+      { [paths[0]!]: before[0]!.replace('"1.3.2"', '"1.4.0"') },
+      'Promote web to prod/eu-west',
+    );
+    forge.push(
+      GITOPS,
+      'main',
+      { [paths[1]!]: before[1]!.replace('"1.3.2"', '"1.4.0"') },
+      'Promote web to prod/us-east',
+    );
+    await run('/gantry rollback prod --app web');
+    const rollback = forge.pullRequests.at(-1)!;
+    expect(rollback).toMatchObject({
+      head: 'gantry-rollback/prod/web',
+      title: 'Roll back web in prod: 1.4.0 → 1.3.2',
+    });
+    expect(paths.map((p) => forge.filesAt(GITOPS, rollback.head).get(p))).toEqual(before);
+    expect(parsePromotionBody(rollback.body)!.targets.map((t) => t.target)).toEqual([
+      'prod/eu-west',
+      'prod/us-east',
+    ]);
   });
 
   it('rollback --to a version the history does not have sets only the version; several apps need --app', async () => {
