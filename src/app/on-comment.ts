@@ -41,7 +41,15 @@ export async function onComment(deps: ChatOpsDeps, event: CommentEvent): Promise
   const results: string[] = [];
   for (const line of parsed.commands) {
     const reply = await answer(deps, event, session, line);
-    await post(deps, event, reply, line.text);
+    try {
+      await post(deps, event, reply, line.text);
+    } catch (error) {
+      // The command has run (or was refused) either way; the next ones still get their turn.
+      deps.log.error(
+        { err: error, repo: event.repo, number: event.number },
+        'could not post a ChatOps reply',
+      );
+    }
     results.push(`${line.result.ok ? canonical(line.result.command) : 'invalid'}: ${reply.emoji}`);
   }
   return { action: 'answered', detail: results.join('; ') };

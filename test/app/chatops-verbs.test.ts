@@ -339,6 +339,25 @@ describe.each<ForgeKind>(['github', 'gitlab'])('ChatOps verbs on %s', (kind) => 
     expect(forge.comments[0]).toMatchObject({ pullRequest: 12, issue: true });
   });
 
+  it('reacts to review comments through their own endpoint, and still answers when a reaction or a reply fails', async () => {
+    const { forge, run, replies } = world();
+    await run('/gantry status', { reviewComment: true });
+    expect(forge.reactions[0]!.target).toEqual({ kind: 'comment', id: 9000, pullRequest: 1, review: true });
+    forge.addReaction = async () => {
+      throw new Error('reactions are down');
+    };
+    const create = forge.createComment.bind(forge);
+    let failures = 1;
+    forge.createComment = async (...args) => {
+      if (failures-- > 0) throw new Error('comments are down');
+      return create(...args);
+    };
+    const outcome = await run('/gantry freeze dev\n/gantry status', { number: 4, isPullRequest: false });
+    expect(outcome).toEqual({ action: 'answered', detail: 'freeze dev: 🚀; status: 🚀' });
+    expect(replies()).toHaveLength(2);
+    expect(forge.filesAt(GITOPS, 'main').has('.gantry/freeze.yml')).toBe(true);
+  });
+
   it('from an app repository, acts on its GitOps repository and means its app', async () => {
     const { forge, run } = world();
     await run('/gantry promote staging', { repo: 'shop/web', isPullRequest: false, number: 3 });
