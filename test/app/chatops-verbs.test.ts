@@ -60,6 +60,34 @@ describe.each<ForgeKind>(['github', 'gitlab'])('ChatOps verbs on %s', (kind) => 
     expect(forge.writes()).toEqual([`addReaction ${GITOPS} eyes`, `createComment ${GITOPS} 1`]);
   });
 
+  it('costs a fixed number of forge calls per command', async () => {
+    const { forge, run } = world();
+    await run('/gantry promote staging --app web');
+    expect(forge.calls.map((c) => c.split(' ')[0])).toEqual([
+      'addReaction', // 👀
+      'defaultBranch', // the comment's repository is the GitOps repository
+      'readFile', // .gantry.yml
+      'getPullRequest', // fork? a gantry PR? (skipped when the event carries the PR)
+      'getPermission',
+      'readFile', // .gantry/freeze.yml
+      'readFiles', // every manifest, one batch
+      'findPullRequest',
+      'branchHead',
+      'commit',
+      'createPullRequest',
+      'createComment', // the reply
+    ]);
+    forge.calls.length = 0;
+    await run('/gantry status', { isPullRequest: false, number: 8 });
+    expect(forge.calls.map((c) => c.split(' ')[0])).toEqual([
+      'addReaction',
+      'defaultBranch',
+      'readFile',
+      'readFiles', // versions and the freeze file together
+      'createComment',
+    ]);
+  });
+
   it('promote --app honours dependsOn: the reply notes a dependency left out', async () => {
     const { forge, run, replies } = world();
     await run('/gantry promote staging --app web');
