@@ -1,6 +1,7 @@
-import { freezeAt, parseFreezeWindow } from '../core/config/freeze.ts';
 import type { EnvironmentConfig } from '../core/config/schema.ts';
-import { hiddenMarker } from '../core/markdown.ts';
+import { describeFreeze, frozen } from '../core/freeze/frozen.ts';
+import { FREEZE_FILE, type FreezeState, readFreezeState } from '../core/freeze/state.ts';
+import { hiddenMarker, inline } from '../core/markdown.ts';
 import { environments } from '../core/promote/environments.ts';
 import { parsePromotionBody } from '../core/promote/pr-body.ts';
 import type { RepoPath } from '../ports/forge.ts';
@@ -22,7 +23,9 @@ export const NEXT_MARKER = 'gantry:next';
 
 /**
  * A gantry promotion PR was merged: every environment that comes after it gets its PR when it
- * has `auto: true` (and is not frozen); otherwise the merged PR gets a comment naming the
+ * has `auto: true` and is not frozen (by a `freeze:` window or by `/gantry freeze`, recorded in
+ * `.gantry/freeze.yml` on the base branch: read once, only when an auto environment follows);
+ * otherwise the merged PR gets a comment naming the
  * command that promotes further.
  */
 export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outcome> {
@@ -34,14 +37,16 @@ export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outco
   if (next.length === 0) return { action: 'done', detail: `${metadata.environment} is the last environment` };
   const lines: string[] = [];
   const opened: number[] = [];
+  let state: FreezeState | undefined;
   for (const env of next) {
     const command = `/gantry promote ${env.name} --app ${metadata.app}`;
-    const frozen = frozenUntil(env, deps.clock.now());
+    if (env.auto) state ??= readFreezeState(await deps.forge.readFile(event.repo, FREEZE_FILE, event.base));
+    const freeze = state ? frozen(env, state, deps.clock.now()) : { frozen: false as const };
     if (!env.auto) {
       lines.push(`- **${env.name}**: promote with \`${command}\``);
-    } else if (frozen) {
+    } else if (freeze.frozen) {
       lines.push(
-        `- **${env.name}**: frozen until ${frozen.toISOString()}; promote then, or an approver runs \`${command} --force\``,
+        `- **${env.name}**: ${inline(describeFreeze(freeze))}; promote then, or an approver runs \`${command} --force\``,
       );
     } else {
       const { plan, outcomes } = await promoteOnForge(
@@ -74,13 +79,8 @@ export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outco
   return { action: opened.length ? 'promoted' : 'commented', pullRequests: opened };
 }
 
-/** The end of the freeze window `env` is in at `now`, if any. */
+/** The end of the configured freeze window `env` is in at `now`, if any (recorded freezes aside). */
 export function frozenUntil(env: EnvironmentConfig, now: Date): Date | undefined {
-  for (const text of env.freeze ?? []) {
-    const parsed = parseFreezeWindow(text);
-    if (!parsed.ok) continue;
-    const at = freezeAt(parsed.window, now);
-    if (at.frozen) return at.until;
-  }
-  return undefined;
+  const freeze = frozen(env, { environments: {} }, now);
+  return freeze.frozen && freeze.source === 'window' ? freeze.until : undefined;
 }

@@ -41,6 +41,15 @@ export interface FileSnapshot {
   files: Map<string, string | null>;
 }
 
+/** One commit that changed a file, with the file as that commit left it. */
+export interface FileRevision {
+  sha: string;
+  /** First line of the commit message (it names the PR that brought the change: `(#12)`, `!12`). */
+  subject: string;
+  /** The file's content at this commit, or null when the commit deleted it. */
+  content: string | null;
+}
+
 /** The read and commit half: all a CLI on a local checkout needs. */
 export interface ForgeFiles {
   /** File content at a ref (branch, tag or sha), or null when the file does not exist. */
@@ -57,6 +66,12 @@ export interface ForgeFiles {
   defaultBranch(repo: RepoPath): Promise<string>;
   /** All changes as one commit, moving the branch once. Returns the new commit sha. */
   commit(repo: RepoPath, request: CommitRequest): Promise<{ sha: string }>;
+  /**
+   * The last `limit` commits reachable from `ref` that changed `path`, newest first, each with
+   * the file's content at that commit: where rollbacks find previous versions and promotions
+   * learn the order of non-semver tags. A fixed number of round trips (GitHub 1, GitLab 2).
+   */
+  fileHistory(repo: RepoPath, path: string, ref: string, limit: number): Promise<FileRevision[]>;
 }
 
 export interface PullRequest {
@@ -84,10 +99,20 @@ export interface PullRequestDraft {
 
 export type ReactionName = 'eyes' | 'rocket' | 'confused' | '+1' | '-1';
 
-/** Where a reaction goes: an issue/PR comment, or the PR/MR itself. */
+/**
+ * Where a reaction goes: an issue/PR comment, or the PR/MR itself. `issue: true` says the
+ * number is an issue's, not a PR/MR's: GitHub numbers both alike, GitLab has separate
+ * endpoints for issue notes and MR notes. `review: true` marks a GitHub review comment (on a
+ * line of the diff), which has its own reactions endpoint; GitLab diff notes are plain notes.
+ */
 export type ReactionTarget =
-  | { kind: 'comment'; id: number; pullRequest: number }
+  | { kind: 'comment'; id: number; pullRequest: number; issue?: boolean; review?: boolean }
   | { kind: 'pull-request'; pullRequest: number };
+
+/** Where a plain reply goes when it is not a PR/MR (see ReactionTarget). */
+export interface CommentOptions {
+  issue?: boolean;
+}
 
 export type StatusState = 'pending' | 'success' | 'failure' | 'error';
 
@@ -137,8 +162,13 @@ export interface ForgeReviews {
     marker: string,
     body: string,
   ): Promise<{ id: number; url: string; created: boolean }>;
-  /** A plain reply in the PR/MR conversation. */
-  createComment(repo: RepoPath, pullRequest: number, body: string): Promise<{ id: number; url: string }>;
+  /** A plain reply in the PR/MR conversation (or an issue's, with `{ issue: true }`). */
+  createComment(
+    repo: RepoPath,
+    pullRequest: number,
+    body: string,
+    options?: CommentOptions,
+  ): Promise<{ id: number; url: string }>;
   addReaction(repo: RepoPath, target: ReactionTarget, reaction: ReactionName): Promise<void>;
   setCommitStatus(repo: RepoPath, sha: string, status: CommitStatus): Promise<void>;
   getPermission(repo: RepoPath, user: string): Promise<Permission>;

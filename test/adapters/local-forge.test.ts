@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalForge } from '../../src/adapters/local/local-forge.ts';
@@ -32,6 +32,21 @@ describe('LocalForge', () => {
       ['README.md', '# gitops\n'],
       ['missing.txt', null],
     ]);
+  });
+
+  it('lists the history of a file, newest first, with its content at each commit', async () => {
+    const { dir, git } = makeRepo(files);
+    const path = 'apps/web/envs/prod/values.yaml';
+    writeFileSync(join(dir, 'README.md'), 'docs\n');
+    git('commit', '-qam', 'Docs');
+    writeFileSync(join(dir, path), 'image:\n  tag: "1.0.0"\n');
+    git('commit', '-qam', 'Promote web to prod (#3)');
+    const history = await new LocalForge(dir).fileHistory('local', path, 'main', 10);
+    expect(history.map((r) => [r.subject, r.content])).toEqual([
+      ['Promote web to prod (#3)', 'image:\n  tag: "1.0.0"\n'],
+      ['initial', 'image:\n  tag: "0.9.0"\n'],
+    ]);
+    expect(history[0]!.sha).toBe(git('rev-parse', 'main'));
   });
 
   it('lists a tree under a prefix', async () => {

@@ -76,6 +76,24 @@ export class FakeGit {
     return sha;
   }
 
+  /**
+   * Commits reachable from `rev` along first parents that changed `path`, newest first, with
+   * the file at each (null: deleted there) — what `git log --first-parent -- path` lists.
+   */
+  history(rev: string, path: string, limit: number): { commit: FakeCommit; file: FakeFile | null }[] {
+    const out: { commit: FakeCommit; file: FakeFile | null }[] = [];
+    let sha = this.resolve(rev);
+    while (sha && out.length < limit) {
+      const commit = this.commits.get(sha)!;
+      const file = this.filesAt(sha).get(path) ?? null;
+      const parent = commit.parents[0];
+      const before = parent ? (this.filesAt(parent).get(path) ?? null) : null;
+      if (file?.content !== before?.content) out.push({ commit, file });
+      sha = parent;
+    }
+    return out;
+  }
+
   /** Directories implied by a flat tree (`a/b/c.yml` → `a`, `a/b`). */
   static directories(paths: Iterable<string>): Set<string> {
     const dirs = new Set<string>();

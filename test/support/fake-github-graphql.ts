@@ -47,6 +47,7 @@ export function answerGraphql(fake: FakeGitHub, request: RecordedRequest): FakeR
   if (/\bquery GantryFiles\b/.test(query)) return files(fake, query, variables);
   if (/\bmutation GantryMoveRef\b/.test(query)) return moveRef(fake, variables);
   if (/\bquery GantryComments\b/.test(query)) return comments(fake, variables);
+  if (/\bquery GantryHistory\b/.test(query)) return history(fake, variables);
   return fail(`the fake does not know this operation: ${query.slice(0, 60)}`);
 }
 
@@ -149,4 +150,29 @@ function comments(fake: FakeGitHub, variables: Record<string, unknown>): FakeRes
       },
     },
   };
+}
+
+/** `Commit.history(path:, first:)` with each node's `file(path:)`; GitHub caps `first` at 100. */
+function history(fake: FakeGitHub, variables: Record<string, unknown>): FakeResponse {
+  const first = Number(variables.first);
+  if (!(first >= 1 && first <= 100))
+    return fail('Requesting more than 100 records on the `history` connection is not allowed.');
+  const sha = fake.git.resolve(String(variables.rev));
+  if (!sha) return { body: { data: { repository: { object: null } } } };
+  const path = String(variables.path);
+  const nodes = fake.git.history(sha, path, first).map(({ commit, file }) => ({
+    oid: commit.sha,
+    messageHeadline: commit.message.split('\n')[0],
+    file: file
+      ? {
+          object: {
+            __typename: 'Blob',
+            oid: blobSha(file.content),
+            text: fake.withheld.has(path) ? null : file.content,
+            isTruncated: false,
+          },
+        }
+      : null,
+  }));
+  return { body: { data: { repository: { object: { __typename: 'Commit', history: { nodes } } } } } };
 }

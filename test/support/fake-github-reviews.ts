@@ -105,6 +105,14 @@ export function githubReviewRoutes(fake: FakeGitHub, repo: string): void {
     comment.reactions.push(content);
     return { status: 201, body: reaction(content) };
   });
+  http.on('POST', `${repo}/pulls/comments/:id/reactions`, (req, p) => {
+    const comment = fake.reviewComments.find((c) => c.id === Number(p.id));
+    if (!comment) return notFound;
+    const content = (req.body as { content: string }).content;
+    if (comment.reactions.includes(content)) return { status: 200, body: reaction(content) };
+    comment.reactions.push(content);
+    return { status: 201, body: reaction(content) };
+  });
   http.on('POST', `${repo}/issues/:n/reactions`, (req, p) => {
     fake.pullReactions.push({ issue: Number(p.n), content: (req.body as { content: string }).content });
     return { status: 201, body: reaction((req.body as { content: string }).content) };

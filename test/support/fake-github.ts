@@ -49,6 +49,8 @@ export class FakeGitHub {
   readonly git: FakeGit;
   readonly pulls: FakePull[] = [];
   readonly comments: FakeComment[] = [];
+  /** Review comments (on lines of a PR's diff): their ids and reactions are their own. */
+  readonly reviewComments: FakeComment[] = [];
   readonly pullReactions: { issue: number; content: string }[] = [];
   readonly statuses: {
     sha: string;

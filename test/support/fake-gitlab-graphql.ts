@@ -14,6 +14,7 @@ export function answerGitLabGraphql(fake: FakeGitLab, request: RecordedRequest):
   if (invalid.length)
     return { status: 598, body: { errors: invalid.map((message) => ({ message: `schema: ${message}` })) } };
   if (variables.project !== fake.project) return { body: { data: { project: null } } };
+  if (/\bquery GantryRevisions\b/.test(query)) return revisions(fake, variables);
   const sha = fake.git.resolve(String(variables.ref));
   const files = sha ? fake.git.filesAt(sha) : new Map();
   const withText = /\brawTextBlob\b/.test(query);
@@ -28,6 +29,22 @@ export function answerGitLabGraphql(fake: FakeGitLab, request: RecordedRequest):
         ...(withText ? { rawTextBlob: fake.binary.has(path) ? null : files.get(path)!.content } : {}),
       }));
     repository[`b${alias[1]}`] = { nodes };
+  }
+  return { body: { data: { project: { repository } } } };
+}
+
+/** `GantryRevisions`: the same paths at one ref per aliased field (`r0`, `r1`, …). */
+function revisions(fake: FakeGitLab, variables: Record<string, unknown>): FakeResponse {
+  const repository: Record<string, unknown> = {};
+  for (const [name, ref] of Object.entries(variables)) {
+    const alias = /^r(\d+)$/.exec(name);
+    if (!alias) continue;
+    const sha = fake.git.resolve(String(ref));
+    const files = sha ? fake.git.filesAt(sha) : new Map();
+    const nodes = (variables.paths as string[])
+      .filter((path) => files.has(path))
+      .map((path) => ({ path, rawTextBlob: fake.binary.has(path) ? null : files.get(path)!.content }));
+    repository[name] = { nodes };
   }
   return { body: { data: { project: { repository } } } };
 }

@@ -116,6 +116,34 @@ export function gitlabReviewRoutes(fake: FakeGitLab, p: string, own: (handler: H
     }),
   );
   http.on(
+    'POST',
+    `${p}/issues/:iid/notes`,
+    own((req, params) => {
+      if (!fake.issues.has(Number(params.iid))) return gitlabNotFound('Issue');
+      const note: FakeNote = {
+        id: fake.newId(),
+        iid: Number(params.iid),
+        onIssue: true,
+        body: (req.body as { body: string }).body,
+        authorId: fake.self.id,
+        system: false,
+        awards: [],
+      };
+      fake.notes.push(note);
+      return { status: 201, body: { ...gitLabNote(fake, note), noteable_type: 'Issue' } };
+    }),
+  );
+  http.on(
+    'POST',
+    `${p}/issues/:iid/notes/:note/award_emoji`,
+    own((req, params) => {
+      const note = fake.notes.find((n) => n.id === Number(params.note) && n.onIssue);
+      return note && note.iid === Number(params.iid)
+        ? award(note.awards, (req.body as { name: string }).name, note.id, 'Note')
+        : gitlabNotFound('Note');
+    }),
+  );
+  http.on(
     'PUT',
     `${p}/merge_requests/:iid/notes/:note`,
     own((req, params) => {

@@ -21,6 +21,8 @@ export interface FakeMergeRequest {
 export interface FakeNote {
   id: number;
   iid: number;
+  /** A note on the issue `iid` rather than on the MR. */
+  onIssue?: boolean;
   body: string;
   authorId: number;
   system: boolean;
@@ -51,6 +53,8 @@ export class FakeGitLab {
   readonly mergeRequests: FakeMergeRequest[] = [];
   readonly notes: FakeNote[] = [];
   readonly statuses: Json[] = [];
+  /** Issue iids that exist (notes can be posted on them). */
+  readonly issues = new Set<number>();
   readonly users = new Map<string, number>([['gantry-bot', 77]]);
   readonly members = new Map<number, { access_level: number; state: string }>();
   /** Paths whose text GraphQL withholds (binary blobs). */
@@ -115,6 +119,22 @@ export class FakeGitLab {
       own((_req, params) => {
         const sha = this.git.resolve(params.sha!);
         return sha ? { body: gitLabCommit(this, sha) } : gitlabNotFound('Commit');
+      }),
+    );
+    http.on(
+      'GET',
+      `${p}/repository/commits`,
+      own((req) => {
+        const ref = this.git.resolve(req.query.ref_name ?? 'main');
+        if (!ref) return gitlabNotFound('Commit');
+        const perPage = Number(req.query.per_page ?? 20);
+        const list = req.query.path
+          ? this.git.history(ref, req.query.path, perPage).map((h) => h.commit.sha)
+          : [ref];
+        return {
+          body: list.map((sha) => gitLabCommit(this, sha)),
+          headers: { 'x-per-page': String(perPage) },
+        };
       }),
     );
     http.on(

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../../src/core/errors.ts';
 import type {
+  CommentOptions,
   CommitRequest,
   CommitStatus,
+  FileRevision,
   FileSnapshot,
   Forge,
   Permission,
@@ -29,8 +31,14 @@ export class MemoryForge implements Forge {
   readonly kind: 'github' | 'gitlab';
   readonly repos = new Map<string, Repo>();
   readonly pullRequests: Array<PullRequest & { repo: string }> = [];
-  readonly comments: Array<{ id: number; repo: string; pullRequest: number; body: string; author: string }> =
-    [];
+  readonly comments: Array<{
+    id: number;
+    repo: string;
+    pullRequest: number;
+    body: string;
+    author: string;
+    issue?: boolean;
+  }> = [];
   readonly statuses: Array<{ repo: string; sha: string } & CommitStatus> = [];
   readonly reactions: Array<{ repo: string; target: ReactionTarget; reaction: ReactionName }> = [];
   readonly permissions = new Map<string, Permission>();
@@ -57,6 +65,21 @@ export class MemoryForge implements Forge {
   filesAt(repo: RepoPath, branch: string): Map<string, string> {
     const r = this.#repo(repo);
     return r.commits.get(r.branches.get(branch)!)!.files;
+  }
+
+  /** A commit on `branch` by someone else (`null` deletes a file), e.g. to build up history. */
+  push(repo: RepoPath, branch: string, files: Record<string, string | null>, message = 'a change'): string {
+    const r = this.#repo(repo);
+    const parent = r.branches.get(branch)!;
+    const next = new Map(r.commits.get(parent)!.files);
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) next.delete(path);
+      else next.set(path, content);
+    }
+    const sha = this.#hash(`${parent} ${message} ${this.#ids++}`);
+    r.commits.set(sha, { files: next, parent, message });
+    r.branches.set(branch, sha);
+    return sha;
   }
 
   /** Simulates a merge: the PR's head tree becomes the base branch's new commit. */
@@ -87,6 +110,7 @@ export class MemoryForge implements Forge {
       'getPullRequest',
       'getPermission',
       'isTeamMember',
+      'fileHistory',
     ];
     return this.calls.filter((c) => !reads.includes(c.split(' ')[0]!));
   }
@@ -139,6 +163,21 @@ export class MemoryForge implements Forge {
     for (const pr of this.pullRequests)
       if (pr.repo === repo && pr.head === request.branch && pr.state === 'open') pr.headSha = sha;
     return { sha };
+  }
+
+  async fileHistory(repo: RepoPath, path: string, ref: string, limit: number): Promise<FileRevision[]> {
+    this.calls.push(`fileHistory ${repo} ${path}`);
+    const r = this.#repo(repo);
+    const out: FileRevision[] = [];
+    let sha: string | undefined = this.#resolve(repo, ref);
+    while (sha && out.length < limit) {
+      const commit: { files: Map<string, string>; parent?: string; message: string } = r.commits.get(sha)!;
+      const content = commit.files.get(path) ?? null;
+      const before = commit.parent ? (r.commits.get(commit.parent)!.files.get(path) ?? null) : null;
+      if (content !== before) out.push({ sha, subject: commit.message.split('\n')[0]!, content });
+      sha = commit.parent;
+    }
+    return out;
   }
 
   async findPullRequest(
@@ -230,10 +269,17 @@ export class MemoryForge implements Forge {
     return { id, url: `#${id}`, created: true };
   }
 
-  async createComment(repo: RepoPath, pullRequest: number, body: string) {
+  async createComment(repo: RepoPath, pullRequest: number, body: string, options?: CommentOptions) {
     this.calls.push(`createComment ${repo} ${pullRequest}`);
     const id = this.#ids++;
-    this.comments.push({ id, repo, pullRequest, body, author: 'gantry[bot]' });
+    this.comments.push({
+      id,
+      repo,
+      pullRequest,
+      body,
+      author: 'gantry[bot]',
+      ...(options?.issue ? { issue: true } : {}),
+    });
     return { id, url: `#${id}` };
   }
 

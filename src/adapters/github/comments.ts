@@ -101,12 +101,18 @@ export async function addReaction(
 ): Promise<void> {
   const where = target.kind === 'comment' ? `comment ${target.id}` : `#${target.pullRequest}`;
   await call(`GitHub reaction ${reaction} on ${repo.owner}/${repo.repo} ${where}`, () =>
-    target.kind === 'comment'
-      ? client.rest.reactions.createForIssueComment({ ...repo, comment_id: target.id, content: reaction })
-      : client.rest.reactions.createForIssue({
+    target.kind === 'comment' && target.review
+      ? client.rest.reactions.createForPullRequestReviewComment({
           ...repo,
-          issue_number: target.pullRequest,
+          comment_id: target.id,
           content: reaction,
-        }),
+        })
+      : target.kind === 'comment'
+        ? client.rest.reactions.createForIssueComment({ ...repo, comment_id: target.id, content: reaction })
+        : client.rest.reactions.createForIssue({
+            ...repo,
+            issue_number: target.pullRequest,
+            content: reaction,
+          }),
   );
 }

@@ -1,7 +1,9 @@
 import { ForgeError, ValidationError } from '../../core/errors.ts';
 import type {
+  CommentOptions,
   CommitRequest,
   CommitStatus,
+  FileRevision,
   FileSnapshot,
   Forge,
   Permission,
@@ -17,6 +19,7 @@ import { BoundedMap } from '../shared/bounded-map.ts';
 import * as comments from './comments.ts';
 import { branchHead, moveBranch, type ParentFacts, writeCommit } from './commit.ts';
 import { call, callOrNull } from './errors.ts';
+import { fileHistory } from './file-history.ts';
 import { type GitHubClient, webUrlOf } from './octokit.ts';
 import * as pulls from './pull-requests.ts';
 import { readCommitFiles } from './read-files.ts';
@@ -112,6 +115,10 @@ export class GitHubForge implements Forge {
     return { sha };
   }
 
+  fileHistory(repo: RepoPath, path: string, ref: string, limit: number): Promise<FileRevision[]> {
+    return fileHistory(this.#client, parseRepo(repo), path, ref, limit);
+  }
+
   /** From `readFiles` at the same commit when it covered every changed path; else one query. */
   async #parentFacts(repo: RepoPath, request: CommitRequest): Promise<ParentFacts> {
     const known = this.#parents.get(`${repo}@${request.parent}`);
@@ -151,7 +158,8 @@ export class GitHubForge implements Forge {
     return comments.upsertComment(this.#client, parseRepo(repo), pullRequest, marker, body);
   }
 
-  createComment(repo: RepoPath, pullRequest: number, body: string) {
+  /** Issues and pull requests share numbers and the issue comments API: `options` changes nothing here. */
+  createComment(repo: RepoPath, pullRequest: number, body: string, _options?: CommentOptions) {
     return comments.createComment(this.#client, parseRepo(repo), pullRequest, body);
   }
 

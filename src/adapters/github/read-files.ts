@@ -21,7 +21,7 @@ export interface CommitFiles {
   files: Map<string, FileAtCommit | null>;
 }
 
-interface BlobNode {
+export interface BlobNode {
   __typename: string;
   oid?: string;
   text?: string | null;
@@ -120,12 +120,21 @@ async function fileOf(
   if (!node) return null;
   const mode = octalMode(node.mode)!;
   if (!withText) return { mode, text: null };
-  const blob = node.object;
-  if (blob?.__typename !== 'Blob') return { mode, text: null };
-  if (typeof blob.text === 'string' && !blob.isTruncated) return { mode, text: blob.text };
+  return { mode, text: await blobText(client, repo, node.object, what) };
+}
+
+/** A blob's text from GraphQL, or from the blob API when GraphQL truncated or withheld it; null for a non-blob. */
+export async function blobText(
+  client: GitHubClient,
+  repo: RepoRef,
+  blob: BlobNode | null | undefined,
+  what: string,
+): Promise<string | null> {
+  if (blob?.__typename !== 'Blob') return null;
+  if (typeof blob.text === 'string' && !blob.isTruncated) return blob.text;
   // GraphQL truncates large blobs and withholds binary ones; the blob API returns all bytes.
   const { data } = await call(`${what}: blob ${blob.oid}`, () =>
     client.rest.git.getBlob({ owner: repo.owner, repo: repo.repo, file_sha: blob.oid! }),
   );
-  return { mode, text: Buffer.from(data.content, 'base64').toString('utf8') };
+  return Buffer.from(data.content, 'base64').toString('utf8');
 }

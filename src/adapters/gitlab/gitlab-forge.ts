@@ -1,7 +1,9 @@
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import type {
+  CommentOptions,
   CommitRequest,
   CommitStatus,
+  FileRevision,
   FileSnapshot,
   Forge,
   Permission,
@@ -16,6 +18,7 @@ import { BoundedMap } from '../shared/bounded-map.ts';
 import { createGitLabClients, type GitLabApi, type GitLabConnection, type GraphqlCall } from './client.ts';
 import { branchHead, writeCommit } from './commit.ts';
 import { call, callOrNull } from './errors.ts';
+import { fileHistory } from './file-history.ts';
 import * as mrs from './merge-requests.ts';
 import * as notes from './notes.ts';
 import { permissionOf } from './permission.ts';
@@ -82,6 +85,12 @@ export class GitLabForge implements Forge {
       this.#api.RepositoryFiles.showRaw(id, path, sha),
     );
     return typeof raw === 'string' ? raw : await (raw as unknown as Blob).text();
+  }
+
+  /** Two calls: the commits that changed the path, then the file at each (one GraphQL query per 25). */
+  fileHistory(repo: RepoPath, path: string, ref: string, limit: number): Promise<FileRevision[]> {
+    const id = project(repo);
+    return fileHistory(this.#api, this.#graphql, id, path, ref, limit, (p, sha) => this.#raw(id, p, sha));
   }
 
   async listTree(repo: RepoPath, ref: string, prefix = ''): Promise<TreeEntry[]> {
@@ -188,12 +197,18 @@ export class GitLabForge implements Forge {
     return { id: created, url: notes.noteUrl(this.#webUrl, id, pullRequest, created), created: true };
   }
 
+  /** A note on the MR, or with `{ issue: true }` on the issue with that iid (GitLab numbers them apart). */
   async createComment(
     repo: RepoPath,
     pullRequest: number,
     body: string,
+    options?: CommentOptions,
   ): Promise<{ id: number; url: string }> {
     const id = project(repo);
+    if (options?.issue) {
+      const created = await notes.createIssueNote(this.#api, id, pullRequest, body);
+      return { id: created, url: notes.issueNoteUrl(this.#webUrl, id, pullRequest, created) };
+    }
     const created = await notes.createNote(this.#api, id, pullRequest, body);
     return { id: created, url: notes.noteUrl(this.#webUrl, id, pullRequest, created) };
   }

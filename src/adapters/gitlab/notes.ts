@@ -61,6 +61,22 @@ export async function createNote(
   return (note as unknown as GlNote).id;
 }
 
+export function issueNoteUrl(webUrl: string, project: string, iid: number, id: number): string {
+  return `${webUrl}/${project}/-/issues/${iid}#note_${id}`;
+}
+
+export async function createIssueNote(
+  api: GitLabApi,
+  project: string,
+  iid: number,
+  body: string,
+): Promise<number> {
+  const note = await call(`GitLab comment ${project}#${iid}`, () =>
+    api.IssueNotes.create(project, iid, body),
+  );
+  return (note as unknown as GlNote).id;
+}
+
 export async function editNote(
   api: GitLabApi,
   project: string,
@@ -83,7 +99,9 @@ export async function awardEmoji(
   const name = AWARD_EMOJI[reaction];
   const where = target.kind === 'comment' ? `note ${target.id}` : `!${target.pullRequest}`;
   try {
-    if (target.kind === 'comment') {
+    if (target.kind === 'comment' && target.issue) {
+      await api.IssueNoteAwardEmojis.award(project, target.pullRequest, target.id, name);
+    } else if (target.kind === 'comment') {
       await api.MergeRequestNoteAwardEmojis.award(project, target.pullRequest, target.id, name);
     } else {
       await api.MergeRequestAwardEmojis.award(project, target.pullRequest, name);

@@ -2,7 +2,14 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError, ForgeError, NotFoundError } from '../../core/errors.ts';
-import type { CommitRequest, FileSnapshot, ForgeFiles, RepoPath, TreeEntry } from '../../ports/forge.ts';
+import type {
+  CommitRequest,
+  FileRevision,
+  FileSnapshot,
+  ForgeFiles,
+  RepoPath,
+  TreeEntry,
+} from '../../ports/forge.ts';
 import { git } from './git.ts';
 
 const ZERO_OID = '0000000000000000000000000000000000000000';
@@ -35,11 +42,7 @@ export class LocalForge implements ForgeFiles {
    * The commits that changed `path` up to `ref`, newest first, with the file's content at each
    * (null where the commit deleted it). Used to order non-semver versions and find lineage.
    */
-  async fileHistory(
-    path: string,
-    ref: string,
-    limit: number,
-  ): Promise<Array<{ sha: string; subject: string; content: string | null }>> {
+  async fileHistory(_repo: RepoPath, path: string, ref: string, limit: number): Promise<FileRevision[]> {
     const log = await this.run([
       'log',
       `-n${limit}`,
@@ -52,7 +55,7 @@ export class LocalForge implements ForgeFiles {
       .split('\n')
       .filter(Boolean)
       .map((line) => line.split('\0') as [string, string]);
-    const out = [];
+    const out: FileRevision[] = [];
     for (const [sha, subject] of commits) out.push({ sha, subject, content: await this.blob(sha, path) });
     return out;
   }

@@ -10,7 +10,7 @@ import { updateArtifact } from './updaters/index.ts';
 import { compareVersions, skippedVersions } from './version-order.ts';
 
 export interface AppChange {
-  verb: 'Promote' | 'Release';
+  verb: 'Promote' | 'Release' | 'Rollback';
   name: string;
   app: AppConfig;
   /** The destination environment, and what was asked for (`prod` or `prod/eu-west`). */
@@ -80,6 +80,7 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
   notes.push(...change.notes);
   const metadata: PromotionMetadata = {
     version: 1,
+    ...(change.verb === 'Rollback' ? { kind: 'rollback' as const } : {}),
     app: name,
     environment: change.environment,
     source: change.source,
@@ -111,11 +112,17 @@ export function primaryVersion(states: readonly (ArtifactState | undefined)[]): 
   return found?.kind === 'version' ? found.version : undefined;
 }
 
-function title(verb: string, app: string, to: string, targets: PromotionMetadata['targets']): string {
+function title(
+  verb: AppChange['verb'],
+  app: string,
+  to: string,
+  targets: PromotionMetadata['targets'],
+): string {
   const froms = new Set(targets.map((t) => formatVersion(t.from)));
   const tos = new Set(targets.map((t) => formatVersion(t.to)));
   const toText = [...tos].join(', ');
-  if (tos.size === 1 && toText === '—') return `${verb} ${app} to ${to} (files)`;
-  if (froms.size === 1 && tos.size === 1) return `${verb} ${app} to ${to}: ${[...froms][0]} → ${toText}`;
-  return `${verb} ${app} to ${to}: ${toText}`;
+  const lead = verb === 'Rollback' ? `Roll back ${app} in ${to}` : `${verb} ${app} to ${to}`;
+  if (tos.size === 1 && toText === '—') return `${lead} (files)`;
+  if (froms.size === 1 && tos.size === 1) return `${lead}: ${[...froms][0]} → ${toText}`;
+  return `${lead}: ${toText}`;
 }

@@ -5,6 +5,8 @@ import { formatVersion, type Version } from './artifact-state.ts';
 /** What a promotion PR holds, stored in its body so gantry needs no database to read it back. */
 export interface PromotionMetadata {
   version: 1;
+  /** A rollback (`/gantry rollback`) rather than a promotion or release. */
+  kind?: 'rollback';
   app: string;
   /** The environment promoted into. */
   environment: string;
@@ -37,7 +39,9 @@ export function renderPromotionBody(model: PromotionBodyModel): string {
   });
   const skipped = [...new Set(metadata.targets.flatMap((t) => t.skipped))];
   const head = [
-    `## Promote ${code(metadata.app)} to **${cell(metadata.environment)}**`,
+    metadata.kind === 'rollback'
+      ? `## Roll back ${code(metadata.app)} in **${cell(metadata.environment)}**`
+      : `## Promote ${code(metadata.app)} to **${cell(metadata.environment)}**`,
     '',
     `From **${cell(metadata.source)}**${metadata.lineage ? `, where it arrived with ${metadata.lineage.url ? link(`#${metadata.lineage.number}`, metadata.lineage.url) : `#${metadata.lineage.number}`}` : ''}.`,
     '',

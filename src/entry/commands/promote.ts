@@ -73,7 +73,7 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
         const head = await forge.readFiles('local', [], 'HEAD');
         ({ plan } = await planFromSource(config, request, {
           read: (paths) => forge.readFiles('local', paths, head.sha),
-          history: (path, limit) => forge.fileHistory(path, head.sha, limit),
+          history: (path, limit) => forge.fileHistory('local', path, head.sha, limit),
         }));
         for (const app of plan.apps) {
           const expectedHead = await forge.branchHead('local', app.branch);
@@ -91,7 +91,7 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
         ({ plan } = await planFromSource(config, request, {
           read: (paths) => tree.readFiles(paths),
           ...(isRepo
-            ? { history: (path: string, limit: number) => forge.fileHistory(path, 'HEAD', limit) }
+            ? { history: (path: string, limit: number) => forge.fileHistory('local', path, 'HEAD', limit) }
             : {}),
         }));
         if (options.write) await tree.writeFiles(plan.apps.flatMap((a) => a.updates));
