@@ -1,5 +1,7 @@
-import type { BotDeps, Outcome } from './deps.ts';
+import type { ChatOpsDeps, CommentEvent } from './comment-event.ts';
+import type { Outcome } from './deps.ts';
 import { type ChangeRequestEvent, onChangeRequest } from './on-change-request.ts';
+import { onComment } from './on-comment.ts';
 import { type DefaultBranchPush, onConfigPush } from './on-config-push.ts';
 import { type MergedEvent, onMerged } from './on-merged.ts';
 import { onOnboarding } from './on-onboarding.ts';
@@ -10,10 +12,11 @@ export type BotEvent =
   | ({ kind: 'release' } & ReleaseEvent)
   | ({ kind: 'merged' } & MergedEvent)
   | ({ kind: 'default-branch-push' } & DefaultBranchPush)
-  | ({ kind: 'change-request' } & ChangeRequestEvent);
+  | ({ kind: 'change-request' } & ChangeRequestEvent)
+  | { kind: 'comment'; comment: CommentEvent };
 
 /** Runs the use case for one normalised event. */
-export async function handleEvent(deps: BotDeps, event: BotEvent): Promise<Outcome> {
+export async function handleEvent(deps: ChatOpsDeps, event: BotEvent): Promise<Outcome> {
   switch (event.kind) {
     case 'release':
       return onRelease(deps, event);
@@ -30,5 +33,7 @@ export async function handleEvent(deps: BotDeps, event: BotEvent): Promise<Outco
     }
     case 'change-request':
       return onChangeRequest(deps, event);
+    case 'comment':
+      return onComment(deps, event.comment);
   }
 }

@@ -210,4 +210,49 @@ describe('gantry serve: GitHub App', () => {
     expect(text).toMatch(/gantry_promotions_total\{action="created"\} 1/);
     expect(text).toMatch(/gantry_handler_duration_seconds_count\{forge="github",event="push"\} 1/);
   });
+
+  it('runs /gantry commands from PR comments for authorised users, and refuses others without changing anything', async () => {
+    await deliverGitHub(server.url, 'push', tagPush('v1.6.0'));
+    await server.runner.idle();
+    fake.permissions.set('alice', { permission: 'write', role_name: 'write' });
+    fake.permissions.set('mallory', { permission: 'read', role_name: 'read' });
+    const comment = (login: string, body: string, id: number) => {
+      const payload = inRepository(
+        githubExample('issue_comment', (p) => p.action === 'created'),
+        'shop/gitops',
+      );
+      payload.issue = {
+        ...payload.issue,
+        number: 1,
+        pull_request: { url: 'https://api.github.test/repos/shop/gitops/pulls/1' },
+      };
+      payload.comment = {
+        ...payload.comment,
+        id,
+        body,
+        user: { ...payload.comment.user, login, type: 'User' },
+      };
+      payload.sender = { ...payload.sender, login, type: 'User' };
+      return payload;
+    };
+    const pulls = () => fake.pulls.map((p) => p.head);
+    const denied = await deliverGitHub(
+      server.url,
+      'issue_comment',
+      comment('mallory', '/gantry promote staging --app web', 9001),
+    );
+    expect(denied.status).toBe(200);
+    await server.runner.idle();
+    expect(pulls()).toEqual(['gantry/dev/web']);
+    expect(fake.comments.at(-1)!.body).toMatch(/^😕/);
+    await deliverGitHub(
+      server.url,
+      'issue_comment',
+      comment('alice', 'Ship it:\n/gantry promote staging --app web', 9002),
+    );
+    await server.runner.idle();
+    expect(pulls()).toEqual(['gantry/dev/web', 'gantry/staging/web']);
+    expect(fake.comments.at(-1)!.body).toMatch(/^🚀/);
+    expectWellFormed(fake);
+  });
 });

@@ -170,4 +170,49 @@ describe('gantry serve: GitLab receiver', () => {
       },
     ]);
   });
+
+  it('runs /gantry commands from MR notes for Developers, and refuses Reporters without changing anything', async () => {
+    await deliverGitLab(server.url, 'Pipeline Hook', tagPipeline('v1.6.0'), GROUP_SECRET);
+    await server.runner.idle();
+    const mr = fake.mergeRequests[0]!;
+    fake.users.set('alice', 12);
+    fake.members.set(12, { access_level: 30, state: 'active' });
+    fake.users.set('mallory', 13);
+    fake.members.set(13, { access_level: 20, state: 'active' });
+    const note = (username: string, body: string, id: number) => ({
+      object_kind: 'note',
+      event_type: 'note',
+      user: { id: 1, name: username, username },
+      project_id: 42,
+      project: documented('merge_request', fake.project).project,
+      object_attributes: { id, note: body, noteable_type: 'MergeRequest', action: 'create', system: false },
+      merge_request: {
+        iid: mr.iid,
+        source_branch: mr.source_branch,
+        target_branch: 'main',
+        source_project_id: 42,
+        target_project_id: 42,
+        description: mr.description,
+      },
+    });
+    await deliverGitLab(
+      server.url,
+      'Note Hook',
+      note('mallory', '/gantry promote staging --app web', 801),
+      GROUP_SECRET,
+    );
+    await server.runner.idle();
+    expect(fake.mergeRequests).toHaveLength(1);
+    expect(fake.notes.at(-1)!.body).toMatch(/^😕/);
+    await deliverGitLab(
+      server.url,
+      'Note Hook',
+      note('alice', '/gantry promote staging --app web', 802),
+      GROUP_SECRET,
+    );
+    await server.runner.idle();
+    expect(fake.mergeRequests.map((m) => m.source_branch)).toEqual(['gantry/dev/web', 'gantry/staging/web']);
+    expect(fake.notes.at(-1)!.body).toMatch(/^🚀/);
+    expectGitLabWellFormed(fake);
+  });
 });

@@ -1,5 +1,7 @@
-import type { BotDeps, Log, Outcome } from '../../app/deps.ts';
+import type { ChatOpsDeps } from '../../app/comment-event.ts';
+import type { Log, Outcome } from '../../app/deps.ts';
 import { KeyedLock } from '../../app/keyed-lock.ts';
+import { RecentCommands } from '../../app/recent-commands.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Forge, RepoPath } from '../../ports/forge.ts';
 import { instrumentForge, type Telemetry } from './telemetry.ts';
@@ -13,13 +15,23 @@ export class BotRunner {
   readonly log: Log;
   readonly clock: Clock;
   readonly lock = new KeyedLock();
+  /** Commands acted on lately: one memory per process, shared by both forges. */
+  readonly recent: RecentCommands;
+  readonly #chatops: Pick<ChatOpsDeps, 'botName' | 'ignoreAuthors' | 'analyzeNow' | 'build'>;
   readonly #inFlight = new Set<Promise<unknown>>();
   #accepting = true;
 
-  constructor(telemetry: Telemetry, log: Log, clock: Clock) {
+  constructor(
+    telemetry: Telemetry,
+    log: Log,
+    clock: Clock,
+    chatops: Pick<ChatOpsDeps, 'botName' | 'ignoreAuthors' | 'analyzeNow' | 'build'> = {},
+  ) {
     this.telemetry = telemetry;
     this.log = log;
     this.clock = clock;
+    this.recent = new RecentCommands(clock);
+    this.#chatops = chatops;
   }
 
   get accepting(): boolean {
@@ -27,9 +39,11 @@ export class BotRunner {
   }
 
   /** Use-case dependencies around a forge (instrumented) and a way to reach other repositories. */
-  deps(forge: Forge, forgeFor: (repo: RepoPath) => Promise<Forge>): BotDeps {
+  deps(forge: Forge, forgeFor: (repo: RepoPath) => Promise<Forge>): ChatOpsDeps {
     const instrumented = instrumentForge(forge, this.telemetry);
     return {
+      ...this.#chatops,
+      recent: this.recent,
       forge: instrumented,
       forgeFor: async (repo) => instrumentForge(await forgeFor(repo), this.telemetry),
       clock: this.clock,

@@ -7,6 +7,7 @@ import type { BotRunner } from './bot-runner.ts';
 import {
   normaliseChangedPullRequest,
   normaliseClosedPullRequest,
+  normaliseComment,
   normalisePush,
   normaliseWorkflowRun,
 } from './github-events.ts';
@@ -56,6 +57,16 @@ export function githubApp(runner: BotRunner): ApplicationFunction {
     );
     app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'], (context) =>
       dispatch(context, 'pull_request', normaliseChangedPullRequest(context.payload)),
+    );
+    app.on(['issue_comment.created', 'issue_comment.edited'], (context) =>
+      dispatch(context, 'issue_comment', normaliseComment('issue_comment', context.payload)),
+    );
+    app.on(['pull_request_review_comment.created', 'pull_request_review_comment.edited'], (context) =>
+      dispatch(
+        context,
+        'pull_request_review_comment',
+        normaliseComment('pull_request_review_comment', context.payload),
+      ),
     );
     app.on('workflow_run.completed', async (context) => {
       const forge = new GitHubForge(context.octokit as unknown as GitHubClient);

@@ -82,6 +82,88 @@ export function normaliseClosedPullRequest(payload: unknown): Normalised {
   return { event };
 }
 
+const user = z.object({ login: z.string(), type: z.string().optional() });
+const issueComment = z.object({
+  action: z.string(),
+  repository,
+  issue: z.object({
+    number: z.number().int().positive(),
+    pull_request: z.object({}).passthrough().nullish(),
+  }),
+  comment: z.object({ id: z.number().int(), body: z.string().nullish(), user }),
+  sender: user,
+});
+const reviewComment = z.object({
+  action: z.string(),
+  repository,
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    body: z.string().nullish(),
+    head: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }).nullish() }),
+    base: z.object({ ref: z.string() }),
+  }),
+  comment: z.object({ id: z.number().int(), body: z.string().nullish(), user }),
+  sender: user,
+});
+
+/** A comment on an issue or PR conversation (`issue_comment`), or on a diff line (`pull_request_review_comment`). */
+export function normaliseComment(
+  name: 'issue_comment' | 'pull_request_review_comment',
+  payload: unknown,
+): Normalised {
+  if (name === 'issue_comment') {
+    const p = issueComment.safeParse(payload);
+    if (!p.success) return invalid(name, p.error);
+    if (p.data.action === 'deleted') return { ignored: 'comment deleted' };
+    const c = p.data.comment;
+    return {
+      event: {
+        kind: 'comment',
+        comment: {
+          forge: 'github',
+          repo: p.data.repository.full_name,
+          number: p.data.issue.number,
+          isPullRequest: Boolean(p.data.issue.pull_request),
+          commentId: c.id,
+          body: c.body ?? '',
+          author: c.user.login,
+          authorIsBot: c.user.type === 'Bot' || p.data.sender.type === 'Bot',
+          edited: p.data.action === 'edited',
+        },
+      },
+    };
+  }
+  const p = reviewComment.safeParse(payload);
+  if (!p.success) return invalid(name, p.error);
+  if (p.data.action === 'deleted') return { ignored: 'comment deleted' };
+  const c = p.data.comment;
+  const pr = p.data.pull_request;
+  const repo = p.data.repository.full_name;
+  return {
+    event: {
+      kind: 'comment',
+      comment: {
+        forge: 'github',
+        repo,
+        number: pr.number,
+        isPullRequest: true,
+        commentId: c.id,
+        reviewComment: true,
+        body: c.body ?? '',
+        author: c.user.login,
+        authorIsBot: c.user.type === 'Bot' || p.data.sender.type === 'Bot',
+        edited: p.data.action === 'edited',
+        pullRequest: {
+          fromFork: pr.head.repo?.full_name !== repo,
+          head: pr.head.ref,
+          base: pr.base.ref,
+          body: pr.body ?? '',
+        },
+      },
+    },
+  };
+}
+
 /** A PR opened or pushed to: its Dockerfiles may need the CI to change. */
 export function normaliseChangedPullRequest(payload: unknown): Normalised {
   const p = pullRequestChanged.safeParse(payload);

@@ -35,6 +35,30 @@ const mergeRequest = z.object({
   }),
 });
 
+const note = z.object({
+  object_kind: z.literal('note'),
+  project,
+  user: z.object({ username: z.string() }),
+  object_attributes: z.object({
+    id: z.number().int(),
+    note: z.string(),
+    noteable_type: z.string(),
+    action: z.string().optional(),
+    system: z.boolean().optional(),
+  }),
+  merge_request: z
+    .object({
+      iid: z.number().int().positive(),
+      source_branch: z.string(),
+      target_branch: z.string(),
+      source_project_id: z.number().int().nullish(),
+      target_project_id: z.number().int().nullish(),
+      description: z.string().nullish(),
+    })
+    .nullish(),
+  issue: z.object({ iid: z.number().int().positive() }).nullish(),
+});
+
 const ZERO = '0000000000000000000000000000000000000000';
 
 /** The project a payload is about (whose secret guards it), if it names one. */
@@ -124,6 +148,47 @@ export function normaliseGitLab(header: string, payload: unknown): Normalised {
           branch,
           sha: p.data.after,
           changed,
+        },
+      };
+    }
+    case 'Note Hook': {
+      const p = note.safeParse(payload);
+      if (!p.success) return invalid(header, p.error);
+      const a = p.data.object_attributes;
+      if (a.system) return { ignored: 'system note' };
+      const mr = p.data.merge_request;
+      const target =
+        a.noteable_type === 'MergeRequest'
+          ? mr?.iid
+          : a.noteable_type === 'Issue'
+            ? p.data.issue?.iid
+            : undefined;
+      if (target === undefined) return { ignored: `note on a ${a.noteable_type}` };
+      return {
+        event: {
+          kind: 'comment',
+          comment: {
+            forge: 'gitlab',
+            repo: p.data.project.path_with_namespace,
+            number: target,
+            isPullRequest: a.noteable_type === 'MergeRequest',
+            commentId: a.id,
+            body: a.note,
+            author: p.data.user.username,
+            // GitLab's note hook does not flag bot users; gantry's own user is in ignoreAuthors.
+            authorIsBot: false,
+            edited: a.action === 'update',
+            ...(a.noteable_type === 'MergeRequest' && mr
+              ? {
+                  pullRequest: {
+                    fromFork: mr.source_project_id !== mr.target_project_id,
+                    head: mr.source_branch,
+                    base: mr.target_branch,
+                    body: mr.description ?? '',
+                  },
+                }
+              : {}),
+          },
         },
       };
     }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
@@ -11,6 +12,13 @@ import { gitlabReceiver } from './gitlab-receiver.ts';
 import { send } from './http.ts';
 import type { ServerSettings } from './settings.ts';
 import { createTelemetry } from './telemetry.ts';
+
+/** gantry's version: onboarding PRs pin the include and the Action to `v<version>`. */
+const { version: VERSION } = JSON.parse(
+  readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+) as {
+  version: string;
+};
 
 export const GITHUB_PATH = '/api/github/webhooks';
 export const GITLAB_PATH = '/api/gitlab/webhooks';
@@ -57,7 +65,11 @@ export async function createGantryServer(
 ): Promise<GantryServer> {
   const log = options.log ?? pino({ level: settings.logLevel, name: 'gantry' });
   const telemetry = createTelemetry();
-  const runner = new BotRunner(telemetry, log, options.clock ?? systemClock);
+  const runner = new BotRunner(telemetry, log, options.clock ?? systemClock, {
+    botName: settings.botName,
+    ignoreAuthors: settings.gitlab?.botUsername ? [settings.gitlab.botUsername] : [],
+    build: { version: VERSION },
+  });
   let github: Route;
   let setup: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | undefined;
   if (settings.github) {

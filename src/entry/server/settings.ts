@@ -12,7 +12,8 @@ export interface ServerSettings {
   host: string;
   /** GitHub App credentials; without them the server offers Probot's registration flow. */
   github?: { appId: string; privateKey: string; secret: string; baseUrl?: string };
-  gitlab?: { url: string; token: string; secrets: GitLabSecret[] };
+  /** `botUsername`: the token's user, whose notes are never commands (GITLAB_BOT_USERNAME). */
+  gitlab?: { url: string; token: string; secrets: GitLabSecret[]; botUsername?: string };
   redisUrl?: string;
   /** The name `@<name> …` commands may use. */
   botName: string;
@@ -53,7 +54,12 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
         'GITLAB_WEBHOOK_SECRET or GITLAB_WEBHOOK_SECRETS: required, to verify X-Gitlab-Token',
       );
     }
-    gitlab = { url: env.GITLAB_URL.replace(/\/+$/, ''), token: env.GITLAB_TOKEN, secrets };
+    gitlab = {
+      url: env.GITLAB_URL.replace(/\/+$/, ''),
+      token: env.GITLAB_TOKEN,
+      secrets,
+      ...(env.GITLAB_BOT_USERNAME ? { botUsername: env.GITLAB_BOT_USERNAME } : {}),
+    };
   }
   return {
     port,
