@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Io } from '../output.ts';
 import { createGantryServer } from '../server/server.ts';
@@ -11,6 +12,8 @@ export function registerServe(program: Command, _io: Io, _exit: (code: number) =
     )
     .option('--port <port>', 'port to listen on (default: $PORT or 3000)')
     .action(async (options: { port?: string }) => {
+      // Probot's registration flow writes the new App's credentials to .env; read them back.
+      if (existsSync('.env')) process.loadEnvFile('.env');
       const settings = readSettings({ ...process.env, ...(options.port ? { PORT: options.port } : {}) });
       const server = await createGantryServer(settings);
       await server.start();
