@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { executorImageProblem } from '../build/executor-image.ts';
-import { TAG_PATTERN } from '../build/image-ref.ts';
+import { IMAGE_NAME_PATTERN, TAG_PATTERN } from '../build/image-ref.ts';
 import {
   BUILD_ARG_PATTERN,
   REPO_PATH_PATTERN,
@@ -39,7 +39,7 @@ const repo = z
 export const imageName = z
   .string()
   .regex(
-    /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+    new RegExp(`^${IMAGE_NAME_PATTERN}$`),
     'expected an image name without tag, such as "registry.example.com/shop/web"',
   );
 

@@ -1,5 +1,5 @@
+import { parseImageReference } from '../../build/image-ref.ts';
 import { ValidationError } from '../../errors.ts';
-import { formatImageReference, parseImageReference } from '../../image/reference.ts';
 import { applyEdits, setScalar } from '../../yaml-edit/edits.ts';
 import { resolveScalar } from '../../yaml-edit/resolve.ts';
 import { parseYamlFile, where } from '../../yaml-edit/yaml-file.ts';
@@ -28,7 +28,7 @@ export const imageRef: Updater<{ key: string; image: string }> = {
     const file = parseYamlFile(path, content);
     const located = resolveScalar(file, segmentsOf(settings.key));
     const current = checked(where(file, located.node.range![0]), settings, located.value);
-    const next = formatImageReference({ repository: current.repository, ...version });
+    const next = `${current.name}${version.tag ? `:${version.tag}` : ''}${version.digest ? `@${version.digest}` : ''}`;
     const inFlow = (located.parent as { flow?: boolean } | undefined)?.flow === true;
     const previous = {
       ...(current.tag ? { tag: current.tag } : {}),
@@ -42,15 +42,18 @@ export const imageRef: Updater<{ key: string; image: string }> = {
 };
 
 function checked(at: string, settings: { key: string; image: string }, text: string) {
-  const ref = parseImageReference(text);
-  if (!ref)
+  let ref: ReturnType<typeof parseImageReference>;
+  try {
+    ref = parseImageReference(text);
+  } catch (error) {
+    // The parser's own refusal, raised again with the file, line and key path.
+    if (!(error instanceof ValidationError)) throw error;
     throw new ValidationError(
       `${at}: ${settings.key}: expected an image reference, found ${JSON.stringify(text)}`,
     );
-  if (ref.repository !== settings.image) {
-    throw new ValidationError(
-      `${at}: ${settings.key}: expected image ${settings.image}, found ${ref.repository}`,
-    );
+  }
+  if (ref.name !== settings.image) {
+    throw new ValidationError(`${at}: ${settings.key}: expected image ${settings.image}, found ${ref.name}`);
   }
   if (!ref.tag && !ref.digest)
     throw new ValidationError(`${at}: ${settings.key}: "${text}" has neither tag nor digest`);
