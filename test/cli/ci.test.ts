@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,17 @@ describe('gantry ci render', () => {
     expect(again).toMatchObject({ code: 0, stderr: '.gitlab-ci.yml: up to date (2 images)\n' });
     expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(written);
     expect(gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--check']).code).toBe(0);
+  });
+
+  it('never writes through a symbolic link (a repository cannot aim --write at a file outside it)', () => {
+    const outside = join(mkdtempSync(join(tmpdir(), 'gantry-outside-')), 'pipeline.yml');
+    writeFileSync(outside, 'stages: [build]\n');
+    const dir = repoWith({ Dockerfile: 'FROM x\n' });
+    symlinkSync(outside, join(dir, '.gitlab-ci.yml'));
+    const run = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--write']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('gantry: .gitlab-ci.yml: is a symbolic link; gantry only edits regular files\n');
+    expect(readFileSync(outside, 'utf8')).toBe('stages: [build]\n');
   });
 
   it('--check exits 1 when the CI config is not up to date, writing nothing', () => {

@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import type { FileResult } from '../../app/render-ci.ts';
 import type { RepoSource } from '../../app/repo-source.ts';
 import { isBuildFile, isIgnoredDir } from '../../core/build/discover.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import { WorkingTree } from './working-tree.ts';
 
 /** A working tree on disk as renderCi's RepoSource: files as they are now, committed or not. */
 export async function workingTreeSource(root: string): Promise<RepoSource> {
@@ -49,15 +50,13 @@ export async function findBuildFiles(root: string): Promise<string[]> {
 
 /** Writes the changed files of a render; nothing when all are up to date. */
 export async function writeRepoFiles(root: string, files: readonly FileResult[]): Promise<string[]> {
-  const written: string[] = [];
-  for (const file of files) {
-    if (!file.changed) continue;
-    const path = inside(resolve(root), file.path);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.content);
-    written.push(file.path);
-  }
-  return written;
+  const changed = files.filter((file) => file.changed);
+  // The same checks as a promotion's --write: inside the repository, never through a symlink.
+  await new WorkingTree(resolve(root)).writeFiles(
+    changed.map((file) => ({ path: file.path, after: file.content })),
+    { createDirectories: true },
+  );
+  return changed.map((file) => file.path);
 }
 
 function inside(base: string, path: string): string {

@@ -1,5 +1,5 @@
-import { lstat, readFile, realpath, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { unsafePathReason } from '../../core/config/paths.ts';
 import { ValidationError } from '../../core/errors.ts';
 import type { FileSnapshot } from '../../ports/forge.ts';
@@ -22,8 +22,21 @@ export class WorkingTree {
     return { sha: 'working-tree', files };
   }
 
-  /** Writes every file or, when one path is unsafe, none. */
-  async writeFiles(updates: readonly { path: string; after: string }[]): Promise<void> {
+  /**
+   * Writes every file or, when one path is unsafe, none. With `createDirectories`, missing
+   * directories are made first (inside the repository: their real path is checked too).
+   */
+  async writeFiles(
+    updates: readonly { path: string; after: string }[],
+    options: { createDirectories?: boolean } = {},
+  ): Promise<void> {
+    if (options.createDirectories) {
+      for (const update of updates) {
+        const unsafe = unsafePathReason(update.path);
+        if (unsafe) throw new ValidationError(`${update.path}: path ${unsafe}`);
+        await mkdir(dirname(join(this.dir, update.path)), { recursive: true });
+      }
+    }
     for (const update of updates) await this.check(update.path, true);
     for (const update of updates) await writeFile(join(this.dir, update.path), update.after);
   }
