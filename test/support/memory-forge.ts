@@ -85,6 +85,7 @@ export class MemoryForge implements Forge {
       'defaultBranch',
       'findPullRequest',
       'getPullRequest',
+      'findComment',
       'getPermission',
       'isTeamMember',
     ];
@@ -228,6 +229,15 @@ export class MemoryForge implements Forge {
     const id = this.#ids++;
     this.comments.push({ id, repo, pullRequest, body, author: 'gantry[bot]' });
     return { id, url: `#${id}`, created: true };
+  }
+
+  async findComment(repo: RepoPath, pullRequest: number, marker: string) {
+    this.calls.push(`findComment ${repo} ${pullRequest}`);
+    const found = this.comments.findLast(
+      (c) =>
+        c.repo === repo && c.pullRequest === pullRequest && c.author === 'gantry[bot]' && c.body.includes(marker),
+    );
+    return found ? { id: found.id, url: `#${found.id}`, body: found.body } : null;
   }
 
   async createComment(repo: RepoPath, pullRequest: number, body: string) {

@@ -151,6 +151,10 @@ export class GitHubForge implements Forge {
     return comments.upsertComment(this.#client, parseRepo(repo), pullRequest, marker, body);
   }
 
+  findComment(repo: RepoPath, pullRequest: number, marker: string) {
+    return comments.findOwnComment(this.#client, parseRepo(repo), pullRequest, marker);
+  }
+
   createComment(repo: RepoPath, pullRequest: number, body: string) {
     return comments.createComment(this.#client, parseRepo(repo), pullRequest, body);
   }
