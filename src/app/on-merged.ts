@@ -4,6 +4,7 @@ import { hiddenMarker } from '../core/markdown.ts';
 import { environments } from '../core/promote/environments.ts';
 import { parsePromotionBody } from '../core/promote/pr-body.ts';
 import type { RepoPath } from '../ports/forge.ts';
+import { startWatch } from './canary-watch.ts';
 import { type BotDeps, ignored, type Outcome } from './deps.ts';
 import { loadForgeConfig } from './forge-config.ts';
 import { promoteOnForge } from './promote-on-forge.ts';
@@ -16,6 +17,8 @@ export interface MergedEvent {
   mergeSha: string;
   head: string;
   body: string;
+  /** Set by the canary watch once the canary passed: promote further now, do not watch again. */
+  canaryPassed?: boolean;
 }
 
 export const NEXT_MARKER = 'gantry:next';
@@ -30,8 +33,12 @@ export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outco
   if (!event.head.startsWith('gantry/') || !metadata) return ignored('not a gantry promotion PR');
   const config = await loadForgeConfig(deps.forge, event.repo, event.mergeSha);
   if (!config) return ignored(`${event.repo} has no .gantry.yml`);
+  // Canary: a watched environment promotes further only when its watch passes (the watch
+  // calls onMerged again with canaryPassed).
+  const watch = event.canaryPassed ? undefined : await startWatch(deps, event, metadata, config);
   const next = environments(config).filter((e) => e.after === metadata.environment);
-  if (next.length === 0) return { action: 'done', detail: `${metadata.environment} is the last environment` };
+  if (next.length === 0)
+    return { action: watch ? 'watching' : 'done', detail: `${metadata.environment} is the last environment` };
   const lines: string[] = [];
   const opened: number[] = [];
   for (const env of next) {
@@ -39,6 +46,10 @@ export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outco
     const frozen = frozenUntil(env, deps.clock.now());
     if (!env.auto) {
       lines.push(`- **${env.name}**: promote with \`${command}\``);
+    } else if (watch) {
+      lines.push(
+        `- **${env.name}**: opens when the canary in ${metadata.environment} passes (\`gantry/canary\`, watched until ${watch.end.slice(0, 16).replace('T', ' ')} UTC)`,
+      );
     } else if (frozen) {
       lines.push(
         `- **${env.name}**: frozen until ${frozen.toISOString()}; promote then, or an approver runs \`${command} --force\``,

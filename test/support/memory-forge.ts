@@ -235,7 +235,10 @@ export class MemoryForge implements Forge {
     this.calls.push(`findComment ${repo} ${pullRequest}`);
     const found = this.comments.findLast(
       (c) =>
-        c.repo === repo && c.pullRequest === pullRequest && c.author === 'gantry[bot]' && c.body.includes(marker),
+        c.repo === repo &&
+        c.pullRequest === pullRequest &&
+        c.author === 'gantry[bot]' &&
+        c.body.includes(marker),
     );
     return found ? { id: found.id, url: `#${found.id}`, body: found.body } : null;
   }

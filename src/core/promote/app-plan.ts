@@ -10,7 +10,7 @@ import { updateArtifact } from './updaters/index.ts';
 import { compareVersions, skippedVersions } from './version-order.ts';
 
 export interface AppChange {
-  verb: 'Promote' | 'Release';
+  verb: 'Promote' | 'Release' | 'Roll back';
   name: string;
   app: AppConfig;
   /** The destination environment, and what was asked for (`prod` or `prod/eu-west`). */
@@ -24,6 +24,8 @@ export interface AppChange {
   inputs: PlanInputs;
   allowDowngrade: boolean;
   notes: string[];
+  /** A rollback: the PR whose merge it undoes (kept in the metadata). */
+  rollbackOf?: { number: number; url?: string };
 }
 
 /**
@@ -85,6 +87,7 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     source: change.source,
     targets,
     ...(inputs.lineage?.get(name) ? { lineage: inputs.lineage.get(name)! } : {}),
+    ...(change.rollbackOf ? { rollback: { of: change.rollbackOf.number } } : {}),
   };
   const updates = [...working.values()];
   const repo = app.source;
@@ -111,11 +114,18 @@ export function primaryVersion(states: readonly (ArtifactState | undefined)[]): 
   return found?.kind === 'version' ? found.version : undefined;
 }
 
-function title(verb: string, app: string, to: string, targets: PromotionMetadata['targets']): string {
+function title(
+  verb: string,
+  app: string,
+  destination: string,
+  targets: PromotionMetadata['targets'],
+): string {
+  // "Roll back web in staging", "Promote web to prod".
+  const to = `${verb === 'Roll back' ? 'in' : 'to'} ${destination}`;
   const froms = new Set(targets.map((t) => formatVersion(t.from)));
   const tos = new Set(targets.map((t) => formatVersion(t.to)));
   const toText = [...tos].join(', ');
-  if (tos.size === 1 && toText === '—') return `${verb} ${app} to ${to} (files)`;
-  if (froms.size === 1 && tos.size === 1) return `${verb} ${app} to ${to}: ${[...froms][0]} → ${toText}`;
-  return `${verb} ${app} to ${to}: ${toText}`;
+  if (tos.size === 1 && toText === '—') return `${verb} ${app} ${to} (files)`;
+  if (froms.size === 1 && tos.size === 1) return `${verb} ${app} ${to}: ${[...froms][0]} → ${toText}`;
+  return `${verb} ${app} ${to}: ${toText}`;
 }
