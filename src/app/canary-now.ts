@@ -65,11 +65,7 @@ export async function analyzeNow(deps: BotDeps, request: AnalyzeNowRequest): Pro
     ...(request.window ? { seconds: windowSeconds(request.window) } : {}),
   });
   const comment = await readComment(forge, request.repo, request.number);
-  const section = renderNowSection({
-    results,
-    at: now,
-    ...(comment.state ? { watching: comment.state } : {}),
-  });
+  const section = renderNowSection({ results, at: now, watched: comment.state !== undefined });
   const posted = await forge.upsertComment(
     request.repo,
     request.number,

@@ -63,7 +63,7 @@ export async function runWatchStep(deps: BotDeps, job: WatchJob): Promise<Outcom
     });
   }
   const critical = results.filter((r) => r.criticalFailure);
-  if (critical.length > 0) {
+  if (critical.length > 0 && !last) {
     const reason = `A critical metric failed at analysis ${step} of ${schedule.steps}: the watch ended early.`;
     return endWatch(deps, job, { comment, state, step, outcome: 'fail', results, reason, config });
   }

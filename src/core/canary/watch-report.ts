@@ -92,9 +92,9 @@ export function renderWatchSection(model: WatchSectionModel): string {
         `Final report: ${model.step} of ${schedule.steps} analyses (${every}) of ${model.sha.slice(0, 12)} from ${clock(schedule.start)} to ${clock(schedule.end)}.`,
       ]
     : [
-        `## 🔭 Canary watch: ${subject} — analysis ${model.step} of ${schedule.steps}`,
+        `## 🔭 Canary watch: ${subject} — ${model.step === 0 ? 'started' : `analysis ${model.step} of ${schedule.steps}`}`,
         '',
-        `Watching ${model.sha.slice(0, 12)} from ${clock(schedule.start)} until ${clock(schedule.end)}, ${every}; \`${CANARY_STATUS_CONTEXT}\` stays pending until then. A critical metric that fails ends the watch early.`,
+        `Watching merge ${model.sha.slice(0, 12)} from ${clock(schedule.start)} until ${clock(schedule.end)}, ${every}; \`${CANARY_STATUS_CONTEXT}\` stays pending until then. A critical metric that fails ends the watch early.`,
       ];
   const notes = [
     ...(model.reason ? [`**${inlineText(model.reason)}**`] : []),
@@ -106,17 +106,14 @@ export function renderWatchSection(model: WatchSectionModel): string {
 export function renderNowSection(model: {
   results: readonly AnalysisResult[];
   at: Date;
-  watching?: WatchState;
+  /** There is a watch on this PR (which alone sets `gantry/canary`). */
+  watched: boolean;
 }): string {
-  const watch = model.watching?.final
-    ? ' The watch above has ended; this analysis does not change its verdict or `gantry/canary`.'
-    : model.watching
-      ? ' The watch above goes on and alone sets `gantry/canary`.'
-      : '';
+  const note = model.watched ? ' Only the watch above sets `gantry/canary`; this analysis does not.' : '';
   return [
     `## Canary analysis on request (\`/gantry canary\`, ${clock(model.at.toISOString())})`,
     '',
-    `Verdict: **${combinedVerdict(model.results)}**.${watch}`,
+    `Verdict: **${combinedVerdict(model.results)}**.${note}`,
     '',
     reports(model.results),
   ].join('\n');
