@@ -1,6 +1,12 @@
 import { durationSeconds } from '../core/canary/promql.ts';
 import type { AnalysisResult } from '../core/canary/types.ts';
-import { CANARY_MARKER, type CanaryComment, readCanaryComment } from '../core/canary/watch-report.ts';
+import type { WatchState } from '../core/canary/watch.ts';
+import {
+  CANARY_MARKER,
+  type CanaryComment,
+  readCanaryComment,
+  renderCanaryComment,
+} from '../core/canary/watch-report.ts';
 import type { GantryConfig } from '../core/config/schema.ts';
 import { ValidationError } from '../core/errors.ts';
 import { promotionBranch } from '../core/promote/branch-name.ts';
@@ -82,4 +88,28 @@ export async function readComment(
 ): Promise<CanaryComment & { url?: string }> {
   const existing = await forge.findComment(repo, number, CANARY_MARKER);
   return existing ? { ...readCanaryComment(existing.body), url: existing.url } : {};
+}
+
+/**
+ * Writes the watch's part of the canary comment, read again just before (to keep what
+ * `/gantry canary` wrote meanwhile), unless the watch moved on meanwhile — it has ended, or
+ * reported a later analysis — because another worker got there first. False when not written.
+ */
+export async function writeWatchComment(
+  forge: Forge,
+  job: { repo: RepoPath; number: number; mergeSha: string },
+  step: number,
+  content: { watch: string; state: WatchState },
+): Promise<boolean> {
+  const latest = await readComment(forge, job.repo, job.number);
+  const known = latest.state?.sha === job.mergeSha ? latest.state : undefined;
+  if (known?.final || (known && known.step > step)) return false;
+  const { url: _, ...parts } = latest;
+  await forge.upsertComment(
+    job.repo,
+    job.number,
+    CANARY_MARKER,
+    renderCanaryComment({ ...parts, ...content }),
+  );
+  return true;
 }

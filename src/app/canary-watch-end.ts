@@ -1,16 +1,10 @@
 import type { AnalysisResult } from '../core/canary/types.ts';
 import type { WatchOutcome, WatchState } from '../core/canary/watch.ts';
-import {
-  CANARY_MARKER,
-  type CanaryComment,
-  finalStatus,
-  renderCanaryComment,
-  renderWatchSection,
-} from '../core/canary/watch-report.ts';
+import { type CanaryComment, finalStatus, renderWatchSection } from '../core/canary/watch-report.ts';
 import type { GantryConfig } from '../core/config/schema.ts';
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { environments } from '../core/promote/environments.ts';
-import { nextPromotions } from './canary-targets.ts';
+import { nextPromotions, writeWatchComment } from './canary-targets.ts';
 import type { WatchJob } from './canary-watch.ts';
 import type { BotDeps, Outcome } from './deps.ts';
 import { onMerged } from './on-merged.ts';
@@ -92,12 +86,7 @@ export async function endWatch(deps: BotDeps, job: WatchJob, ending: Ending): Pr
     ...(ending.reason ? { reason: ending.reason } : {}),
     followUps,
   });
-  await forge.upsertComment(
-    job.repo,
-    job.number,
-    CANARY_MARKER,
-    renderCanaryComment({ ...ending.comment, watch, state }),
-  );
+  await writeWatchComment(forge, job, ending.step, { watch, state });
   return { action: `canary-${outcome}`, detail: ending.reason ?? status.description, pullRequests: opened };
 }
 

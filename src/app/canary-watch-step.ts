@@ -1,14 +1,9 @@
 import type { AnalysisResult } from '../core/canary/types.ts';
 import { combinedVerdict, stepDue, type WatchState } from '../core/canary/watch.ts';
-import {
-  CANARY_MARKER,
-  pendingStatus,
-  renderCanaryComment,
-  renderWatchSection,
-} from '../core/canary/watch-report.ts';
+import { pendingStatus, renderWatchSection } from '../core/canary/watch-report.ts';
 import { ConfigError, UsageError, ValidationError } from '../core/errors.ts';
 import type { JobHandler } from '../ports/jobs.ts';
-import { analyzeTargets, nextPromotions, readComment } from './canary-targets.ts';
+import { analyzeTargets, nextPromotions, readComment, writeWatchComment } from './canary-targets.ts';
 import { scheduleStep, type WatchJob, watchJob } from './canary-watch.ts';
 import { endWatch } from './canary-watch-end.ts';
 import { type BotDeps, ignored, type Outcome } from './deps.ts';
@@ -22,7 +17,13 @@ import { loadForgeConfig } from './forge-config.ts';
  * comment and queues the next. Forge and network errors throw (the job is retried); a
  * configuration that cannot be analysed ends the watch with `error`.
  */
-export async function runWatchStep(deps: BotDeps, job: WatchJob): Promise<Outcome> {
+export function runWatchStep(deps: BotDeps, job: WatchJob): Promise<Outcome> {
+  // One analysis of a watch at a time in this process (a rerun after a crash and the next
+  // analysis may be due together); across replicas the comment is read again before writing.
+  return deps.lock.run(`canary:${job.forge}:${job.repo}#${job.number}`, () => step(deps, job));
+}
+
+async function step(deps: BotDeps, job: WatchJob): Promise<Outcome> {
   const { forge } = deps;
   const comment = await readComment(forge, job.repo, job.number);
   const state = comment.state?.sha === job.mergeSha ? comment.state : undefined;
@@ -82,12 +83,9 @@ export async function runWatchStep(deps: BotDeps, job: WatchJob): Promise<Outcom
   }
   const next: WatchState = { v: 1, sha: job.mergeSha, schedule, step, pendingOn: [...pendingOn] };
   const watch = renderWatchSection({ ...job, sha: job.mergeSha, step, results });
-  await forge.upsertComment(
-    job.repo,
-    job.number,
-    CANARY_MARKER,
-    renderCanaryComment({ ...comment, watch, state: next }),
-  );
+  if (!(await writeWatchComment(forge, job, step, { watch, state: next }))) {
+    return ignored(`analysis ${step}: the watch moved on meanwhile`);
+  }
   if (deps.jobs) await scheduleStep({ ...deps, jobs: deps.jobs }, job, step + 1);
   const due = stepDue(schedule, step + 1).toISOString();
   return {

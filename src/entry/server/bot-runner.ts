@@ -13,13 +13,21 @@ export class BotRunner {
   readonly log: Log;
   readonly clock: Clock;
   readonly lock = new KeyedLock();
+  /** What every use case may use besides the forge: jobs (canary watches), metrics. */
+  readonly services: Pick<BotDeps, 'jobs' | 'metricsFor'>;
   readonly #inFlight = new Set<Promise<unknown>>();
   #accepting = true;
 
-  constructor(telemetry: Telemetry, log: Log, clock: Clock) {
+  constructor(
+    telemetry: Telemetry,
+    log: Log,
+    clock: Clock,
+    services: Pick<BotDeps, 'jobs' | 'metricsFor'> = {},
+  ) {
     this.telemetry = telemetry;
     this.log = log;
     this.clock = clock;
+    this.services = services;
   }
 
   get accepting(): boolean {
@@ -36,6 +44,7 @@ export class BotRunner {
       log: this.log,
       lock: this.lock,
       record: (_event, outcome) => this.telemetry.promotions.inc({ action: outcome }),
+      ...this.services,
     };
   }
 
