@@ -40,8 +40,9 @@ export function instrumentForge<F extends Forge>(forge: F, telemetry: Telemetry)
   return new Proxy(forge, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || property === 'compareUrl' || property === 'constructor')
-        return value;
+      if (typeof value !== 'function' || property === 'constructor') return value;
+      // Bound to the forge itself: its methods use private fields, which a Proxy `this` lacks.
+      if (property === 'compareUrl') return value.bind(target);
       return async (...args: unknown[]) => {
         const labels = { forge: target.kind, endpoint: String(property) };
         try {
