@@ -20,10 +20,10 @@ import { loadForgeConfig } from './forge-config.ts';
 export function runWatchStep(deps: BotDeps, job: WatchJob): Promise<Outcome> {
   // One analysis of a watch at a time in this process (a rerun after a crash and the next
   // analysis may be due together); across replicas the comment is read again before writing.
-  return deps.lock.run(`canary:${job.forge}:${job.repo}#${job.number}`, () => step(deps, job));
+  return deps.lock.run(`canary:${job.forge}:${job.repo}#${job.number}`, () => watchStep(deps, job));
 }
 
-async function step(deps: BotDeps, job: WatchJob): Promise<Outcome> {
+async function watchStep(deps: BotDeps, job: WatchJob): Promise<Outcome> {
   const { forge } = deps;
   const comment = await readComment(forge, job.repo, job.number);
   const state = comment.state?.sha === job.mergeSha ? comment.state : undefined;
@@ -71,20 +71,21 @@ async function step(deps: BotDeps, job: WatchJob): Promise<Outcome> {
   if (last) {
     return endWatch(deps, job, { comment, state, step, outcome: combinedVerdict(results), results, config });
   }
-  // Still watching: pending on next-environment PRs opened (or updated) since the last analysis.
-  const pendingOn = new Set(state?.pendingOn ?? []);
+  // Still watching. Pending also on next-environment PRs opened (or updated) since the last
+  // analysis — after the comment is written, so a worker that lost the race sets nothing.
+  const known = new Set(state?.pendingOn ?? []);
   const heads = [
     job.mergeSha,
     ...(await nextPromotions(forge, job.repo, config, job.environment, job.app)).map((p) => p.headSha),
   ];
-  for (const sha of heads.filter((h) => !pendingOn.has(h))) {
-    await forge.setCommitStatus(job.repo, sha, pendingStatus(job.app, job.environment, schedule));
-    pendingOn.add(sha);
-  }
-  const next: WatchState = { v: 1, sha: job.mergeSha, schedule, step, pendingOn: [...pendingOn] };
+  const fresh = [...new Set(heads.filter((h) => !known.has(h)))];
+  const next: WatchState = { v: 1, sha: job.mergeSha, schedule, step, pendingOn: [...known, ...fresh] };
   const watch = renderWatchSection({ ...job, sha: job.mergeSha, step, results });
   if (!(await writeWatchComment(forge, job, step, { watch, state: next }))) {
     return ignored(`analysis ${step}: the watch moved on meanwhile`);
+  }
+  for (const sha of fresh) {
+    await forge.setCommitStatus(job.repo, sha, pendingStatus(job.app, job.environment, schedule));
   }
   if (deps.jobs) await scheduleStep({ ...deps, jobs: deps.jobs }, job, step + 1);
   const due = stepDue(schedule, step + 1).toISOString();
