@@ -2,7 +2,7 @@ import type { AnalysisResult, Verdict } from '../core/canary/types.ts';
 import { combinedVerdict } from '../core/canary/watch.ts';
 import { CANARY_MARKER, renderCanaryComment, renderNowSection } from '../core/canary/watch-report.ts';
 import { UsageError } from '../core/errors.ts';
-import { resolveDestination } from '../core/promote/environments.ts';
+import { allLocations, resolveDestination } from '../core/promote/environments.ts';
 import { parsePromotionBody } from '../core/promote/pr-body.ts';
 import type { RepoPath } from '../ports/forge.ts';
 import { analyzeTargets, readComment } from './canary-targets.ts';
@@ -56,9 +56,16 @@ export async function analyzeNow(deps: BotDeps, request: AnalyzeNowRequest): Pro
   }
   const config = await loadForgeConfig(forge, request.repo, await forge.defaultBranch(request.repo));
   if (!config) throw new UsageError(`${request.repo} has no .gantry.yml`);
-  targets ??= config.environments?.length
-    ? resolveDestination(config, environment).locations.map((l) => l.name)
-    : [environment];
+  if (!targets && config.environments?.length) {
+    const known = allLocations(config).some((l) => l.name === environment || l.environment === environment);
+    if (!known && !request.environment) {
+      throw new UsageError(
+        `this PR promotes from ${environment}, not from an environment: say which environment to analyse (--env)`,
+      );
+    }
+    targets = resolveDestination(config, environment).locations.map((l) => l.name);
+  }
+  targets ??= [environment];
   const now = deps.clock.now();
   const results = await analyzeTargets(deps, config, app, targets, {
     end: now,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeNow } from '../../src/app/canary-now.ts';
 import { onMerged } from '../../src/app/on-merged.ts';
+import { promoteOnForge } from '../../src/app/promote-on-forge.ts';
 import { parseWatchState } from '../../src/core/canary/watch.ts';
 import { ValidationError } from '../../src/core/errors.ts';
-import { parsePromotionBody } from '../../src/core/promote/pr-body.ts';
+import { parsePromotionBody, renderPromotionBody } from '../../src/core/promote/pr-body.ts';
 import {
   CANARY_GITOPS,
   canaryComments,
@@ -60,13 +61,10 @@ describe('canary watch: a merge into a canary environment', () => {
     const { event } = await mergePromotion(world, 'staging');
     await world.jobs.runNext();
     // Someone opens the prod PR by hand mid-watch: gated from the next analysis on.
-    const { outcomes } = await (await import('../../src/app/promote-on-forge.ts')).promoteOnForge(
-      world.deps,
-      world.forge,
-      REPO,
-      'main',
-      { kind: 'promote', request: { to: 'prod', apps: ['web'] } },
-    );
+    const { outcomes } = await promoteOnForge(world.deps, world.forge, REPO, 'main', {
+      kind: 'promote',
+      request: { to: 'prod', apps: ['web'] },
+    });
     const prod = outcomes[0]!.pullRequest;
     await world.jobs.runNext();
     expect(statusesOn(world, prod.headSha)).toEqual(['pending']);
@@ -271,6 +269,17 @@ describe('analyzeNow (/gantry canary)', () => {
       environment: 'prod',
     });
     expect(told.results.map((r) => r.environment)).toEqual(['prod/eu', 'prod/us']);
+    const release = world.forge.addPullRequest(REPO, {
+      head: 'gantry/dev/web',
+      body: renderPromotionBody({
+        metadata: { version: 1, app: 'web', environment: 'dev', source: 'shop/web@v1.6.0', targets: [] },
+        files: [],
+        notes: [],
+      }),
+    });
+    await expect(analyzeNow(world.deps, { repo: REPO, number: release.number })).rejects.toThrow(
+      'this PR promotes from shop/web@v1.6.0, not from an environment: say which environment to analyse (--env)',
+    );
     const plain = world.forge.addPullRequest(REPO, { head: 'feature' });
     await expect(analyzeNow(world.deps, { repo: REPO, number: plain.number })).rejects.toThrow(
       /not a gantry promotion PR/,
