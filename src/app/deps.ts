@@ -1,6 +1,9 @@
 import type { IncludeSource } from '../core/build/gitlab-include.ts';
+import type { CanaryConfig } from '../core/config/schema.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
+import type { Jobs } from '../ports/jobs.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import type { KeyedLock } from './keyed-lock.ts';
 
 /** What a logger must do; pino (Probot's logger) fits. */
@@ -24,6 +27,10 @@ export interface BotDeps {
   record?(event: 'promotion', outcome: string): void;
   /** Where the CI config gantry proposes takes gantry from (onboarding, Dockerfile changes). */
   build?: BuildRefs;
+  /** Durable delayed jobs: canary watches. Without, a merge into a canary environment is not watched. */
+  jobs?: Jobs;
+  /** The metrics backend of a configuration's `canary:` section (canary watch, `/gantry canary`). */
+  metricsFor?(canary: CanaryConfig): Metrics;
 }
 
 export interface BuildRefs {

@@ -4,7 +4,9 @@ import { FREEZE_FILE, type FreezeState, readFreezeState } from '../core/freeze/s
 import { hiddenMarker, inline } from '../core/markdown.ts';
 import { environments } from '../core/promote/environments.ts';
 import { parsePromotionBody } from '../core/promote/pr-body.ts';
+import { ROLLBACK_PREFIX } from '../core/promote/rollback.ts';
 import type { RepoPath } from '../ports/forge.ts';
+import { startWatch } from './canary-watch.ts';
 import { type BotDeps, ignored, type Outcome } from './deps.ts';
 import { loadForgeConfig } from './forge-config.ts';
 import { promoteOnForge } from './promote-on-forge.ts';
@@ -17,6 +19,8 @@ export interface MergedEvent {
   mergeSha: string;
   head: string;
   body: string;
+  /** Set by the canary watch once the canary passed: promote further now, do not watch again. */
+  canaryPassed?: boolean;
 }
 
 export const NEXT_MARKER = 'gantry:next';
@@ -30,21 +34,42 @@ export const NEXT_MARKER = 'gantry:next';
  */
 export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outcome> {
   const metadata = parsePromotionBody(event.body);
-  if (!event.head.startsWith('gantry/') || !metadata) return ignored('not a gantry promotion PR');
+  const ours = event.head.startsWith('gantry/') || event.head.startsWith(ROLLBACK_PREFIX);
+  if (!ours || !metadata) return ignored('not a gantry promotion PR');
   const config = await loadForgeConfig(deps.forge, event.repo, event.mergeSha);
   if (!config) return ignored(`${event.repo} has no .gantry.yml`);
-  const next = environments(config).filter((e) => e.after === metadata.environment);
-  if (next.length === 0) return { action: 'done', detail: `${metadata.environment} is the last environment` };
+  // Canary: a watched environment promotes further only when its watch passes (the watch
+  // calls onMerged again with canaryPassed).
+  const watch = event.canaryPassed ? undefined : await startWatch(deps, event, metadata, config);
+  // A rollback is watched like any merge (and never rolled back itself), but promotes nothing further.
+  const next =
+    metadata.kind === 'rollback' ? [] : environments(config).filter((e) => e.after === metadata.environment);
+  if (next.length === 0)
+    return {
+      action: watch ? 'watching' : 'done',
+      detail:
+        metadata.kind === 'rollback'
+          ? `rollback in ${metadata.environment}: nothing is promoted further`
+          : `${metadata.environment} is the last environment`,
+    };
   const lines: string[] = [];
   const opened: number[] = [];
   let state: FreezeState | undefined;
   for (const env of next) {
     const command = `/gantry promote ${env.name} --app ${metadata.app}`;
-    if (env.auto) state ??= readFreezeState(await deps.forge.readFile(event.repo, FREEZE_FILE, event.base));
-    const freeze = state ? frozen(env, state, deps.clock.now()) : { frozen: false as const };
     if (!env.auto) {
       lines.push(`- **${env.name}**: promote with \`${command}\``);
-    } else if (freeze.frozen) {
+      continue;
+    }
+    if (watch) {
+      lines.push(
+        `- **${env.name}**: opens when the canary in ${metadata.environment} passes (\`gantry/canary\`, watched until ${watch.end.slice(0, 16).replace('T', ' ')} UTC)`,
+      );
+      continue;
+    }
+    state ??= readFreezeState(await deps.forge.readFile(event.repo, FREEZE_FILE, event.base));
+    const freeze = frozen(env, state, deps.clock.now());
+    if (freeze.frozen) {
       lines.push(
         `- **${env.name}**: ${inline(describeFreeze(freeze))}; promote then, or an approver runs \`${command} --force\``,
       );

@@ -1,11 +1,13 @@
 import type { GantryConfig } from '../core/config/schema.ts';
 import {
+  type PlanInputs,
   type PromotionPlan,
   type PromotionRequest,
   planPromotion,
   promotionFiles,
 } from '../core/promote/plan.ts';
 import { planRelease, type ReleaseRequest, releaseFiles } from '../core/promote/release.ts';
+import { planRollbackTo, type RollbackToRequest, rollbackToFiles } from '../core/promote/rollback.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
 import { applyPromotion, type PromotionOutcome, retryOnConflict } from './apply-promotion.ts';
 import type { BotDeps } from './deps.ts';
@@ -13,7 +15,8 @@ import { loadForgeConfig } from './forge-config.ts';
 
 export type ForgeRequest =
   | { kind: 'promote'; request: PromotionRequest }
-  | { kind: 'release'; request: ReleaseRequest };
+  | { kind: 'release'; request: ReleaseRequest }
+  | { kind: 'rollback'; request: RollbackToRequest };
 
 export interface ForgePromotion {
   plan: PromotionPlan;
@@ -38,17 +41,13 @@ export async function promoteOnForge(
     retryOnConflict(async () => {
       const config = given ?? (await loadForgeConfig(forge, repo, base));
       if (!config) throw new Error(`${repo} has no .gantry.yml on ${base}`);
-      const paths =
-        what.kind === 'promote' ? promotionFiles(config, what.request) : releaseFiles(config, what.request);
+      const paths = filesOf(config, what);
       const snapshot = await forge.readFiles(repo, paths, base);
       const inputs = {
         files: snapshot.files,
         compareUrl: (r: string, a: string, b: string) => forge.compareUrl(r, a, b),
       };
-      const plan =
-        what.kind === 'promote'
-          ? planPromotion(config, what.request, inputs)
-          : planRelease(config, what.request, inputs);
+      const plan = planOf(config, what, inputs);
       const outcomes: PromotionOutcome[] = [];
       for (const promotion of plan.apps) {
         const outcome = await applyPromotion(forge, repo, { branch: base, sha: snapshot.sha }, promotion);
@@ -58,4 +57,31 @@ export async function promoteOnForge(
       return { plan, outcomes };
     }),
   );
+}
+
+function filesOf(config: GantryConfig, what: ForgeRequest): string[] {
+  switch (what.kind) {
+    case 'promote':
+      return promotionFiles(config, what.request);
+    case 'release':
+      return releaseFiles(config, what.request);
+    case 'rollback':
+      return rollbackToFiles(config, what.request);
+  }
+}
+
+function planOf(config: GantryConfig, what: ForgeRequest, inputs: PlanInputs): PromotionPlan {
+  switch (what.kind) {
+    case 'promote':
+      return planPromotion(config, what.request, inputs);
+    case 'release':
+      return planRelease(config, what.request, inputs);
+    case 'rollback':
+      return {
+        environment: what.request.destination,
+        source: `before #${what.request.of.number}`,
+        unchanged: [],
+        ...planRollbackTo(config, what.request, inputs),
+      };
+  }
 }

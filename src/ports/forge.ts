@@ -162,6 +162,15 @@ export interface ForgeReviews {
     marker: string,
     body: string,
   ): Promise<{ id: number; url: string; created: boolean }>;
+  /**
+   * gantry's own newest comment on a PR/MR that carries `marker`, with its body, or null.
+   * Lets a use case read back state it keeps in a sticky comment (the canary watch).
+   */
+  findComment(
+    repo: RepoPath,
+    pullRequest: number,
+    marker: string,
+  ): Promise<{ id: number; url: string; body: string } | null>;
   /** A plain reply in the PR/MR conversation (or an issue's, with `{ issue: true }`). */
   createComment(
     repo: RepoPath,

@@ -1,23 +1,36 @@
 /**
  * Durable delayed jobs (canary watches). Implemented by BullMQ on Redis when REDIS_URL is
- * set, in-process otherwise. Handlers must be idempotent: a job may run again after a crash.
+ * set, in-process otherwise. Handlers must be idempotent: a job may run again after a crash
+ * (a worker that dies mid-job leaves it to be picked up again), and a payload must hold all a
+ * handler needs, since the process that runs it may not be the one that enqueued it.
  */
 
 export interface JobOptions {
   /** Run no earlier than this many milliseconds from now. */
   delayMs?: number;
-  /** Deduplication key: enqueueing an id that is waiting or running again is a no-op. */
+  /**
+   * Deduplication key: enqueueing an id whose job is waiting, delayed or running is a no-op.
+   * Once the job has finished (done, or failed for good) the id may be used again.
+   */
   id?: string;
+  /** Runs in all when the handler throws (default 1), spaced by exponential backoff. */
+  attempts?: number;
+  /** Pause before the second attempt; doubles for each further one (default 1 s). */
+  backoffMs?: number;
 }
 
+/** `attempt` counts runs of this job, from 1; a rerun after a crash counts too. */
 export type JobHandler<Payload> = (payload: Payload, meta: { id: string; attempt: number }) => Promise<void>;
 
 export interface Jobs {
   enqueue<Payload>(queue: string, payload: Payload, options?: JobOptions): Promise<{ id: string }>;
   /** Starts handling jobs of `queue`; one handler per queue. */
   process<Payload>(queue: string, handler: JobHandler<Payload>): void;
-  /** Stops taking new jobs and waits for running ones. */
+  /**
+   * Stops taking new jobs and waits for running ones. `enqueue` still accepts jobs meanwhile,
+   * so a finishing handler can schedule its follow-up (which only a durable adapter keeps).
+   */
   close(): Promise<void>;
-  /** Human-readable, for start-up logs: `redis (BullMQ)` or `in-process (not durable)`. */
+  /** Human-readable, for start-up logs: `redis (BullMQ) …` or `in-process (not durable …)`. */
   readonly description: string;
 }

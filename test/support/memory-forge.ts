@@ -108,6 +108,7 @@ export class MemoryForge implements Forge {
       'defaultBranch',
       'findPullRequest',
       'getPullRequest',
+      'findComment',
       'getPermission',
       'isTeamMember',
       'fileHistory',
@@ -267,6 +268,18 @@ export class MemoryForge implements Forge {
     const id = this.#ids++;
     this.comments.push({ id, repo, pullRequest, body, author: 'gantry[bot]' });
     return { id, url: `#${id}`, created: true };
+  }
+
+  async findComment(repo: RepoPath, pullRequest: number, marker: string) {
+    this.calls.push(`findComment ${repo} ${pullRequest}`);
+    const found = this.comments.findLast(
+      (c) =>
+        c.repo === repo &&
+        c.pullRequest === pullRequest &&
+        c.author === 'gantry[bot]' &&
+        c.body.includes(marker),
+    );
+    return found ? { id: found.id, url: `#${found.id}`, body: found.body } : null;
   }
 
   async createComment(repo: RepoPath, pullRequest: number, body: string, options?: CommentOptions) {

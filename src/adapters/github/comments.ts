@@ -43,7 +43,7 @@ export async function findOwnComment(
   repo: RepoRef,
   number: number,
   marker: string,
-): Promise<{ id: number; url: string } | null> {
+): Promise<{ id: number; url: string; body: string } | null> {
   const what = `GitHub comments ${repo.owner}/${repo.repo}#${number}`;
   let before: string | null = null;
   for (;;) {
@@ -53,7 +53,7 @@ export async function findOwnComment(
     if (!page) throw new NotFoundError(`${what}: no such pull request`);
     for (const node of [...page.nodes].reverse()) {
       if (node.viewerDidAuthor && node.databaseId !== null && node.body.includes(marker)) {
-        return { id: node.databaseId, url: node.url };
+        return { id: node.databaseId, url: node.url, body: node.body };
       }
     }
     if (!page.pageInfo.hasPreviousPage || !page.pageInfo.startCursor) return null;

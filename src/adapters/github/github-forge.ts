@@ -158,6 +158,10 @@ export class GitHubForge implements Forge {
     return comments.upsertComment(this.#client, parseRepo(repo), pullRequest, marker, body);
   }
 
+  findComment(repo: RepoPath, pullRequest: number, marker: string) {
+    return comments.findOwnComment(this.#client, parseRepo(repo), pullRequest, marker);
+  }
+
   /** Issues and pull requests share numbers and the issue comments API: `options` changes nothing here. */
   createComment(repo: RepoPath, pullRequest: number, body: string, _options?: CommentOptions) {
     return comments.createComment(this.#client, parseRepo(repo), pullRequest, body);

@@ -190,11 +190,25 @@ export class GitLabForge implements Forge {
     const text = body.includes(marker) ? body : `${body}\n\n${marker}`;
     const existing = await notes.findOwnNote(this.#api, id, pullRequest, marker, await this.#selfId());
     if (existing !== null) {
-      await notes.editNote(this.#api, id, pullRequest, existing, text);
-      return { id: existing, url: notes.noteUrl(this.#webUrl, id, pullRequest, existing), created: false };
+      await notes.editNote(this.#api, id, pullRequest, existing.id, text);
+      return {
+        id: existing.id,
+        url: notes.noteUrl(this.#webUrl, id, pullRequest, existing.id),
+        created: false,
+      };
     }
     const created = await notes.createNote(this.#api, id, pullRequest, text);
     return { id: created, url: notes.noteUrl(this.#webUrl, id, pullRequest, created), created: true };
+  }
+
+  async findComment(
+    repo: RepoPath,
+    pullRequest: number,
+    marker: string,
+  ): Promise<{ id: number; url: string; body: string } | null> {
+    const id = project(repo);
+    const found = await notes.findOwnNote(this.#api, id, pullRequest, marker, await this.#selfId());
+    return found && { ...found, url: notes.noteUrl(this.#webUrl, id, pullRequest, found.id) };
   }
 
   /** A note on the MR, or with `{ issue: true }` on the issue with that iid (GitLab numbers them apart). */

@@ -28,7 +28,7 @@ export async function findOwnNote(
   iid: number,
   marker: string,
   self: number,
-): Promise<number | null> {
+): Promise<{ id: number; body: string } | null> {
   for (let page = 1; ; page++) {
     const { data, paginationInfo } = (await call(`GitLab notes ${project}!${iid}`, () =>
       api.MergeRequestNotes.all(project, iid, {
@@ -40,7 +40,7 @@ export async function findOwnNote(
       }),
     )) as unknown as { data: GlNote[]; paginationInfo: { next: number | null } };
     const note = data.find((n) => !n.system && n.author.id === self && n.body.includes(marker));
-    if (note) return note.id;
+    if (note) return { id: note.id, body: note.body };
     if (!paginationInfo.next || data.length === 0) return null;
   }
 }

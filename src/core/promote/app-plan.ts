@@ -24,6 +24,8 @@ export interface AppChange {
   inputs: PlanInputs;
   allowDowngrade: boolean;
   notes: string[];
+  /** A rollback: the PR whose merge it undoes (kept in the metadata). */
+  rollbackOf?: { number: number; url?: string };
 }
 
 /**
@@ -86,6 +88,7 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     source: change.source,
     targets,
     ...(inputs.lineage?.get(name) ? { lineage: inputs.lineage.get(name)! } : {}),
+    ...(change.rollbackOf ? { rollback: { of: change.rollbackOf.number } } : {}),
   };
   const updates = [...working.values()];
   const repo = app.source;

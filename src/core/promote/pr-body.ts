@@ -15,6 +15,8 @@ export interface PromotionMetadata {
   targets: Array<{ target: string; from?: Version; to: Version; skipped: string[] }>;
   /** The PR that brought the version into the source environment, when known. */
   lineage?: { number: number; url?: string };
+  /** Set on a rollback PR: the PR whose merge it undoes. A rollback is never rolled back itself. */
+  rollback?: { of: number };
 }
 
 export interface PromotionBodyModel {

@@ -168,6 +168,10 @@ export interface RollbackPlanInput {
   /** Tags in the order they arrived (`arrivalOrder`), to order non-semver versions. */
   arrival: readonly string[];
   notes: string[];
+  /** The PR whose merge this undoes, when there is one. */
+  of?: { number: number; url?: string };
+  /** Where the versions come from, for the PR text; default: the destination's history. */
+  source?: string;
 }
 
 /** One PR for one app, on `gantry-rollback/<env>/<app>`; undefined when nothing would change. */
@@ -182,8 +186,8 @@ export function planRollback(config: GantryConfig, input: RollbackPlanInput): Ap
     app,
     environment: destination.env.name,
     destination: input.destination,
-    source: `${input.destination} history (${[...new Set(sources)].join(', ')})`,
-    locations: destination.locations,
+    source: input.source ?? `${input.destination} history (${[...new Set(sources)].join(', ')})`,
+    locations: destination.locations.filter((l) => input.points.has(l.name)),
     sourceFor: (location) => {
       const found = input.points.get(location.name)!;
       return { name: location.name, states: found.states };
@@ -191,6 +195,86 @@ export function planRollback(config: GantryConfig, input: RollbackPlanInput): Ap
     inputs: { files: input.files, history: new Map([[input.app, input.arrival]]) },
     allowDowngrade: true,
     notes: input.notes,
+    ...(input.of ? { rollbackOf: input.of } : {}),
   });
   return planned && { ...planned, branch: rollbackBranch(input.destination, input.app) };
+}
+
+/** A rollback to known versions (the canary watch undoing a merge it watched). */
+export interface RollbackToRequest {
+  app: string;
+  /** The environment, or the one target, the undone PR went into. */
+  destination: string;
+  /** Per target: the version it goes back to (the `from` of the undone PR's metadata). */
+  targets: ReadonlyArray<{ target: string; version: Version }>;
+  /** The PR whose merge this undoes; recorded in the metadata, so a rollback is never rolled back. */
+  of: { number: number; url?: string };
+  /** Why, in one line, for the PR text. */
+  reason: string;
+}
+
+/** Files `planRollbackTo` reads: the destination files of the app's versioned artifacts. */
+export function rollbackToFiles(config: GantryConfig, request: RollbackToRequest): string[] {
+  const { app, pathAt, locations } = resolveRollbackTo(config, request);
+  return locations.flatMap((l) => app.artifacts.filter((a) => a.kind !== 'file').map((a) => pathAt(l, a)));
+}
+
+/**
+ * Puts each target back on a known version, on the same rollback branch and with the same PR
+ * text as `/gantry rollback`. `file` artifacts stay as they are — their earlier content is not
+ * in the metadata — and the PR says to revert them by hand if needed. Empty when the targets
+ * already run those versions (the rollback was merged, or someone was faster).
+ */
+export function planRollbackTo(
+  config: GantryConfig,
+  request: RollbackToRequest,
+  inputs: { files: ReadonlyMap<string, string | null> },
+): { apps: AppPromotion[]; empty: boolean; summary: string } {
+  const { app, locations } = resolveRollbackTo(config, request);
+  const fileArtifacts = app.artifacts.filter((a) => a.kind === 'file').map((a) => a.path);
+  const notes = [
+    request.reason,
+    ...(fileArtifacts.length
+      ? [
+          `Files promoted verbatim (${fileArtifacts.join(', ')}) are not rolled back; revert #${request.of.number} for those if needed.`,
+        ]
+      : []),
+  ];
+  const points = new Map<string, { point: RollbackPoint; states: (ArtifactState | undefined)[] }>();
+  for (const location of locations) {
+    const version = request.targets.find((t) => t.target === location.name)!.version;
+    const point: RollbackPoint = { kind: 'version', version };
+    points.set(location.name, { point, states: rollbackStates(app, () => '', point, new Map(), notes) });
+  }
+  const promotion = planRollback(config, {
+    app: request.app,
+    destination: request.destination,
+    files: inputs.files,
+    points,
+    arrival: [],
+    notes,
+    of: request.of,
+    source: `before #${request.of.number}`,
+  });
+  return {
+    apps: promotion ? [promotion] : [],
+    empty: !promotion,
+    summary: promotion
+      ? `roll back ${request.app} in ${request.destination} to ${request.targets.map((t) => `${t.target} ${formatVersion(t.version)}`).join(', ')}`
+      : `nothing to roll back: ${request.destination} already runs the earlier versions`,
+  };
+}
+
+function resolveRollbackTo(config: GantryConfig, request: RollbackToRequest) {
+  const { app, pathAt, destination } = resolveRollback(config, request.destination, request.app);
+  const wanted = new Set(
+    request.targets.filter((t) => t.version.tag || t.version.digest).map((t) => t.target),
+  );
+  const locations = destination.locations.filter((l) => wanted.has(l.name));
+  if (locations.length === 0) {
+    throw new UsageError(
+      `nothing to roll back to in ${request.destination}: the PR does not say which version its targets had before`,
+    );
+  }
+  return { app, pathAt, locations };
 }

@@ -1,3 +1,4 @@
+import { analyzeNow } from '../../app/canary-now.ts';
 import type { ChatOpsDeps } from '../../app/comment-event.ts';
 import type { Log, Outcome } from '../../app/deps.ts';
 import { KeyedLock } from '../../app/keyed-lock.ts';
@@ -10,6 +11,9 @@ import { instrumentForge, type Telemetry } from './telemetry.ts';
  * Runs use cases for the webhook entries: builds their dependencies, measures them, and keeps
  * track of work in flight so that a shutdown can finish it before the process exits.
  */
+/** Settings and services every use case of this server shares. */
+export type RunnerServices = Pick<ChatOpsDeps, 'botName' | 'ignoreAuthors' | 'build' | 'jobs' | 'metricsFor'>;
+
 export class BotRunner {
   readonly telemetry: Telemetry;
   readonly log: Log;
@@ -17,21 +21,17 @@ export class BotRunner {
   readonly lock = new KeyedLock();
   /** Commands acted on lately: one memory per process, shared by both forges. */
   readonly recent: RecentCommands;
-  readonly #chatops: Pick<ChatOpsDeps, 'botName' | 'ignoreAuthors' | 'analyzeNow' | 'build'>;
+  /** What every use case may use besides the forge: ChatOps settings, jobs (canary watches), metrics. */
+  readonly services: RunnerServices;
   readonly #inFlight = new Set<Promise<unknown>>();
   #accepting = true;
 
-  constructor(
-    telemetry: Telemetry,
-    log: Log,
-    clock: Clock,
-    chatops: Pick<ChatOpsDeps, 'botName' | 'ignoreAuthors' | 'analyzeNow' | 'build'> = {},
-  ) {
+  constructor(telemetry: Telemetry, log: Log, clock: Clock, services: RunnerServices = {}) {
     this.telemetry = telemetry;
     this.log = log;
     this.clock = clock;
     this.recent = new RecentCommands(clock);
-    this.#chatops = chatops;
+    this.services = services;
   }
 
   get accepting(): boolean {
@@ -41,8 +41,8 @@ export class BotRunner {
   /** Use-case dependencies around a forge (instrumented) and a way to reach other repositories. */
   deps(forge: Forge, forgeFor: (repo: RepoPath) => Promise<Forge>): ChatOpsDeps {
     const instrumented = instrumentForge(forge, this.telemetry);
-    return {
-      ...this.#chatops,
+    const deps: ChatOpsDeps = {
+      ...this.services,
       recent: this.recent,
       forge: instrumented,
       forgeFor: async (repo) => instrumentForge(await forgeFor(repo), this.telemetry),
@@ -51,6 +51,27 @@ export class BotRunner {
       lock: this.lock,
       record: (_event, outcome) => this.telemetry.promotions.inc({ action: outcome }),
     };
+    // `/gantry canary` runs the watch's analysis now, when this server can reach Prometheus.
+    if (this.services.metricsFor) {
+      deps.analyzeNow = async (request) => {
+        const result = await analyzeNow(
+          { ...deps, forge: instrumentForge(request.forge, this.telemetry) },
+          {
+            repo: request.repo,
+            number: request.number,
+            ...(request.app ? { app: request.app } : {}),
+            ...(request.environment ? { environment: request.environment } : {}),
+            ...(request.window ? { window: request.window } : {}),
+          },
+        );
+        return {
+          verdict: result.verdict,
+          summary: result.results.map((r) => r.summary).join('; '),
+          url: result.url,
+        };
+      };
+    }
+    return deps;
   }
 
   /** Runs one delivery's work, counted and timed; its promise is tracked until settled. */

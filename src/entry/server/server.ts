@@ -5,7 +5,10 @@ import { type Logger, pino } from 'pino';
 import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
 import { GitLabForge } from '../../adapters/gitlab/index.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
+import type { Forge } from '../../ports/forge.ts';
+import type { Jobs } from '../../ports/jobs.ts';
 import { BotRunner } from './bot-runner.ts';
+import { botMetrics, createJobs, jobForges, watchCanaries } from './canary-jobs.ts';
 import { githubApp } from './github-app.ts';
 import { githubSetupHandler } from './github-setup.ts';
 import { gitlabReceiver } from './gitlab-receiver.ts';
@@ -32,6 +35,9 @@ export interface ServerOptions {
   /** Pace GitHub writes as Probot does by default (true). */
   githubThrottle?: boolean;
   gitlabDispatcher?: RequestInit['dispatcher'];
+  /** Jobs to use instead of those REDIS_URL selects; environment for Prometheus credentials. */
+  jobs?: Jobs;
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface GantryServer {
@@ -65,15 +71,19 @@ export async function createGantryServer(
 ): Promise<GantryServer> {
   const log = options.log ?? pino({ level: settings.logLevel, name: 'gantry' });
   const telemetry = createTelemetry();
+  const jobs = options.jobs ?? createJobs(settings.redisUrl, log.child({ name: 'jobs' }));
   const runner = new BotRunner(telemetry, log, options.clock ?? systemClock, {
     botName: settings.botName,
     ignoreAuthors: settings.gitlab?.botUsername ? [settings.gitlab.botUsername] : [],
     build: { version: VERSION },
+    jobs,
+    metricsFor: botMetrics(options.env ?? process.env),
   });
+  let probot: Probot | undefined;
   let github: Route;
   let setup: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | undefined;
   if (settings.github) {
-    const probot = new Probot({
+    probot = new Probot({
       appId: settings.github.appId,
       privateKey: settings.github.privateKey,
       secret: settings.github.secret,
@@ -97,17 +107,17 @@ export async function createGantryServer(
           'GitHub App not configured: open / on this server to register one, or set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET',
       });
   }
-  const gitlab: Route | undefined = settings.gitlab
-    ? gitlabReceiver({
-        forge: new GitLabForge({
-          host: settings.gitlab.url,
-          token: settings.gitlab.token,
-          ...(options.gitlabDispatcher ? { dispatcher: options.gitlabDispatcher } : {}),
-        }),
-        secrets: settings.gitlab.secrets,
-        runner,
+  const gitlabForge: Forge | undefined = settings.gitlab
+    ? new GitLabForge({
+        host: settings.gitlab.url,
+        token: settings.gitlab.token,
+        ...(options.gitlabDispatcher ? { dispatcher: options.gitlabDispatcher } : {}),
       })
     : undefined;
+  const gitlab: Route | undefined =
+    settings.gitlab && gitlabForge
+      ? gitlabReceiver({ forge: gitlabForge, secrets: settings.gitlab.secrets, runner })
+      : undefined;
 
   let listening = false;
   const route = async (request: IncomingMessage, response: ServerResponse) => {
@@ -159,11 +169,12 @@ export async function createGantryServer(
       const address = server.address() as AddressInfo;
       url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       listening = true;
+      watchCanaries(runner, jobs, jobForges({ probot, ...(gitlabForge ? { gitlab: gitlabForge } : {}) }));
       log.info(
         {
           github: settings.github ? 'app' : 'registration flow at /',
           gitlab: settings.gitlab ? settings.gitlab.url : 'off',
-          jobs: 'in-process',
+          jobs: jobs.description,
         },
         `gantry listening on ${url}`,
       );
@@ -173,6 +184,8 @@ export async function createGantryServer(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await runner.idle();
+      // Running analyses finish (and queue their next one) before the connections close.
+      await jobs.close();
       server.closeAllConnections();
       await closed;
       listening = false;

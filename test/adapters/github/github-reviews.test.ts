@@ -139,6 +139,30 @@ describe('GitHubForge comments', () => {
     expect(sent(fake.http.requests)).toMatchSnapshot();
   });
 
+  it('reads back its own sticky comment with its body, never one someone else wrote', async () => {
+    const { fake, forge } = world();
+    fake.pulls.push({
+      number: 1,
+      title: 't',
+      body: '',
+      head: 'h',
+      base: 'main',
+      state: 'open',
+      merged: false,
+      author: 'a',
+      fork: false,
+      labels: [],
+    });
+    fake.comments.push({ id: 1, issue: 1, body: `${MARKER} forged`, author: 'mallory', reactions: [] });
+    expect(await forge.findComment(REPO, 1, MARKER)).toBeNull();
+    const posted = await forge.upsertComment(REPO, 1, MARKER, `${MARKER}\nstate: 3`);
+    expect(await forge.findComment(REPO, 1, MARKER)).toEqual({
+      id: posted.id,
+      url: posted.url,
+      body: `${MARKER}\nstate: 3`,
+    });
+  });
+
   it('never takes over a comment someone else wrote with the marker in it', async () => {
     const { fake, forge } = world();
     fake.pulls.push({

@@ -126,6 +126,19 @@ describe('GitLabForge notes and award emoji', () => {
     expect(fake.http.calls().filter((c) => c === 'GET /api/v4/user')).toHaveLength(1);
   });
 
+  it('reads back its own sticky note with its body and link', async () => {
+    const { fake, forge } = world();
+    fake.mergeRequests.push(mr(1));
+    fake.notes.push({ id: 1, iid: 1, body: `${MARKER} forged`, authorId: 5, system: false, awards: [] });
+    expect(await forge.findComment(PROJECT, 1, MARKER)).toBeNull();
+    const posted = await forge.upsertComment(PROJECT, 1, MARKER, `${MARKER}\nstate: 3`);
+    expect(await forge.findComment(PROJECT, 1, MARKER)).toEqual({
+      id: posted.id,
+      url: posted.url,
+      body: `${MARKER}\nstate: 3`,
+    });
+  });
+
   it('pages through notes newest-first until it finds its own', async () => {
     const { fake, forge } = world();
     fake.mergeRequests.push(mr(1));

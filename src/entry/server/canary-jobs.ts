@@ -1,0 +1,93 @@
+import type { Probot } from 'probot';
+import { GitHubForge } from '../../adapters/github/index.ts';
+import type { GitHubClient } from '../../adapters/github/octokit.ts';
+import { BullMqJobs } from '../../adapters/jobs/bullmq.ts';
+import { InProcessJobs, type JobsLog } from '../../adapters/jobs/in-process.ts';
+import { PrometheusMetrics } from '../../adapters/prometheus/client.ts';
+import { prometheusOptions } from '../../adapters/prometheus/options.ts';
+import { CANARY_QUEUE } from '../../app/canary-watch.ts';
+import { watchHandler } from '../../app/canary-watch-step.ts';
+import type { CanaryConfig } from '../../core/config/schema.ts';
+import { ValidationError } from '../../core/errors.ts';
+import type { Forge, RepoPath } from '../../ports/forge.ts';
+import type { Jobs } from '../../ports/jobs.ts';
+import type { Metrics } from '../../ports/metrics.ts';
+import type { BotRunner } from './bot-runner.ts';
+
+/** BullMQ on Redis when REDIS_URL is set; in-process (not durable) otherwise. */
+export function createJobs(redisUrl: string | undefined, log: JobsLog): Jobs {
+  return redisUrl ? new BullMqJobs({ url: redisUrl, log }) : new InProcessJobs({ log });
+}
+
+/** Only these variables may hold Prometheus credentials for the bot. */
+export const CREDENTIAL_PREFIX = 'PROMETHEUS_';
+
+/**
+ * The metrics backend of a repository's `canary:` section. The file names the variables that
+ * hold credentials; the bot reads only PROMETHEUS_* ones, so a repository's configuration
+ * cannot send the bot's own secrets (GITLAB_TOKEN, PRIVATE_KEY) to a URL of its choosing.
+ */
+export function botMetrics(
+  env: Readonly<Record<string, string | undefined>>,
+): (canary: CanaryConfig) => Metrics {
+  const allowed = Object.fromEntries(
+    Object.entries(env).filter(([name]) => name.startsWith(CREDENTIAL_PREFIX)),
+  );
+  return (canary) => {
+    const auth = typeof canary.prometheus === 'object' ? canary.prometheus.auth : undefined;
+    const names =
+      auth?.type === 'bearer'
+        ? { tokenEnv: auth.tokenEnv }
+        : auth?.type === 'basic'
+          ? { usernameEnv: auth.usernameEnv, passwordEnv: auth.passwordEnv }
+          : {};
+    for (const [field, name] of Object.entries(names)) {
+      if (!name.startsWith(CREDENTIAL_PREFIX)) {
+        throw new ValidationError(
+          `canary.prometheus.auth.${field}: the bot reads credentials only from variables named ${CREDENTIAL_PREFIX}*; "${name}" is not one`,
+        );
+      }
+    }
+    return new PrometheusMetrics(prometheusOptions(canary.prometheus, allowed));
+  };
+}
+
+export type ForgeResolver = (kind: 'github' | 'gitlab', repo: RepoPath) => Promise<Forge>;
+
+/**
+ * A forge for a job, rebuilt from its kind and repository: GitHub through the App's
+ * installation on that repository, GitLab through the configured token.
+ */
+export function jobForges(options: { probot?: Probot; gitlab?: Forge }): ForgeResolver {
+  const installations = new Map<string, number>();
+  return async (kind, repo) => {
+    if (kind === 'gitlab') {
+      if (!options.gitlab)
+        throw new Error(`a canary watch on GitLab (${repo}) needs GITLAB_URL and GITLAB_TOKEN`);
+      return options.gitlab;
+    }
+    const probot = options.probot;
+    if (!probot) throw new Error(`a canary watch on GitHub (${repo}) needs the GitHub App credentials`);
+    const [owner, name] = [repo.slice(0, repo.indexOf('/')), repo.slice(repo.indexOf('/') + 1)];
+    let id = installations.get(repo);
+    if (id === undefined) {
+      const app = await probot.auth();
+      const { data } = await app.rest.apps.getRepoInstallation({ owner, repo: name });
+      id = data.id;
+      installations.set(repo, id);
+    }
+    return new GitHubForge((await probot.auth(id)) as unknown as GitHubClient);
+  };
+}
+
+/** Runs the canary watch's jobs in this process, counted and tracked like webhook deliveries. */
+export function watchCanaries(runner: BotRunner, jobs: Jobs, forges: ForgeResolver): void {
+  jobs.process(
+    CANARY_QUEUE,
+    watchHandler(
+      async (job) => runner.deps(await forges(job.forge, job.repo), (repo) => forges(job.forge, repo)),
+      runner.log,
+      (job, work) => runner.run(job.forge, 'canary-watch', work),
+    ),
+  );
+}
