@@ -34,7 +34,8 @@ export function plainReadsAs(text: string, type: string, inFlow: boolean): boole
     : [(t: string) => `k: ${t}`, (t: string) => `- ${t}`]) {
     let read: unknown;
     try {
-      read = parse(wrap(text), { strict: true, uniqueKeys: false });
+      // logLevel error: a value such as `!x` is a tag to YAML; that is an answer (quote it), not a warning.
+      read = parse(wrap(text), { strict: true, uniqueKeys: false, logLevel: 'error' });
     } catch {
       return false;
     }
