@@ -1,15 +1,39 @@
 import { selectBuildFiles } from '../core/build/discover.ts';
 import { WORKFLOW_PATH } from '../core/build/github-workflow.ts';
 import { DEFAULT_CONFIG_PATH } from '../core/config/index.ts';
+import { ConfigError, ValidationError } from '../core/errors.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
-import type { BuildRefs } from './deps.ts';
+import { type BuildRefs, ignored, type Outcome } from './deps.ts';
 import { forgeRepoSource, GITLAB_CI_PATH, type RenderCiResult, renderCi } from './render-ci.ts';
+
+/**
+ * What `gantry ci render` would change in a repository at a ref, read through the forge, or
+ * why there is nothing to propose: the CI already builds everything, or the repository's
+ * configuration is invalid (that gets its own `gantry/config` status; proposals wait for a
+ * valid one).
+ */
+export async function ciProposal(
+  forge: Forge,
+  repo: RepoPath,
+  ref: string,
+  refs: BuildRefs | undefined,
+): Promise<RenderCiResult | Outcome> {
+  try {
+    return (
+      (await proposeCi(forge, repo, ref, refs)) ?? ignored('the CI configuration already builds every image')
+    );
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ValidationError)
+      return ignored(`cannot render CI: ${error.message}`);
+    throw error;
+  }
+}
 
 /**
  * What `gantry ci render` would change in a repository at a ref, read through the forge.
  * Undefined when the repository has nothing to build or its CI already builds everything.
  */
-export async function proposeCi(
+async function proposeCi(
   forge: Forge,
   repo: RepoPath,
   ref: string,

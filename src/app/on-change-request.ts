@@ -1,7 +1,8 @@
-import { ConfigError, ConflictError, ValidationError } from '../core/errors.ts';
+import { ConflictError } from '../core/errors.ts';
 import { code, hiddenMarker } from '../core/markdown.ts';
+import { ROLLBACK_PREFIX } from '../core/promote/rollback.ts';
 import type { RepoPath } from '../ports/forge.ts';
-import { describeJobs, proposeCi } from './ci-proposal.ts';
+import { ciProposal, describeJobs } from './ci-proposal.ts';
 import { type BotDeps, ignored, type Outcome } from './deps.ts';
 
 export interface ChangeRequestEvent {
@@ -23,22 +24,14 @@ const MARKER = hiddenMarker('gantry:ci-suggestion');
  * (a `.gantry.yml` or gantry's CI entries) are looked at.
  */
 export async function onChangeRequest(deps: BotDeps, event: ChangeRequestEvent): Promise<Outcome> {
-  if (event.head.startsWith('gantry/')) return ignored('gantry branch');
-  let proposal: Awaited<ReturnType<typeof proposeCi>>;
-  try {
-    proposal = await proposeCi(deps.forge, event.repo, event.headSha, deps.build);
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof ValidationError)
-      return ignored(`cannot render CI: ${error.message}`);
-    throw error;
-  }
-  if (!proposal) return ignored('the CI configuration already builds every image');
-  if (
-    !proposal.files.some((f) => f.changed && f.content.includes('gantry')) ||
-    !(await usesGantry(deps, event))
-  ) {
+  if (event.head.startsWith('gantry/') || event.head.startsWith(ROLLBACK_PREFIX))
+    return ignored('gantry branch');
+  // One cheap read first: most PRs are in repositories gantry does not build, or change no Dockerfile.
+  if (!(await usesGantry(deps, event))) {
     return ignored('the repository does not build with gantry yet (onboarding proposes that)');
   }
+  const proposal = await ciProposal(deps.forge, event.repo, event.headSha, deps.build);
+  if ('action' in proposal) return proposal;
   const changed = proposal.files.filter((f) => f.changed);
   if (event.fromFork) {
     const body = [

@@ -1,7 +1,6 @@
-import { ConfigError, ValidationError } from '../core/errors.ts';
 import { hiddenMarker } from '../core/markdown.ts';
 import { applyFiles } from './apply-files.ts';
-import { describeJobs, proposeCi, touchesBuild } from './ci-proposal.ts';
+import { ciProposal, describeJobs, touchesBuild } from './ci-proposal.ts';
 import { type BotDeps, ignored, type Outcome } from './deps.ts';
 import type { DefaultBranchPush } from './on-config-push.ts';
 
@@ -17,16 +16,8 @@ export async function onOnboarding(deps: BotDeps, event: DefaultBranchPush): Pro
   if (!event.changed.some(touchesBuild)) return ignored('the push changed no Dockerfile or CI configuration');
   const declined = await deps.forge.findPullRequest(event.repo, ONBOARDING_BRANCH, 'closed');
   if (declined?.state === 'closed') return ignored(`opted out: ${declined.url} was closed without merging`);
-  let proposal: Awaited<ReturnType<typeof proposeCi>>;
-  try {
-    proposal = await proposeCi(deps.forge, event.repo, event.sha, deps.build);
-  } catch (error) {
-    // An invalid .gantry.yml gets its own commit status; the onboarding waits for a valid one.
-    if (error instanceof ConfigError || error instanceof ValidationError)
-      return ignored(`cannot render CI: ${error.message}`);
-    throw error;
-  }
-  if (!proposal) return ignored('the CI configuration already builds every image');
+  const proposal = await ciProposal(deps.forge, event.repo, event.sha, deps.build);
+  if ('action' in proposal) return proposal;
   const title = proposal.files.some((f) => f.path === '.gitlab-ci.yml')
     ? 'Build images with gantry (GitLab CI)'
     : 'Build images with gantry (GitHub Actions)';
