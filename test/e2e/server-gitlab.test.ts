@@ -215,4 +215,25 @@ describe('gantry serve: GitLab receiver', () => {
     expect(fake.notes.at(-1)!.body).toMatch(/^🚀/);
     expectGitLabWellFormed(fake);
   });
+
+  it('on stop, finishes the work in flight before it closes, and refuses new deliveries meanwhile', async () => {
+    // GitLab gets its 202 at once; the release runs in the background.
+    expect(
+      (await deliverGitLab(server.url, 'Pipeline Hook', tagPipeline('v1.6.0'), GROUP_SECRET)).status,
+    ).toBe(202);
+    const url = server.url;
+    const stopping = server.stop();
+    const late = await deliverGitLab(url, 'Pipeline Hook', tagPipeline('v1.7.0'), GROUP_SECRET).catch(() => ({
+      status: 0,
+    }));
+    await stopping;
+    expect(fake.mergeRequests.map((m) => m.title)).toEqual(['Release web to dev: 1.5.0-rc.1 → 1.6.0']);
+    // Refused (503) or, once the listener closed, not connected at all — never accepted.
+    expect([0, 503]).toContain(late.status);
+    server = await createGantryServer(
+      { port: 0, host: '127.0.0.1', botName: 'gantry', logLevel: 'silent' },
+      { log: pino({ level: 'silent' }) },
+    );
+    await server.start(); // afterEach stops this one
+  });
 });
