@@ -1,5 +1,5 @@
+import { computeTags } from '../core/build/tags.ts';
 import { firstEnvironment } from '../core/promote/release.ts';
-import { semverOf } from '../core/promote/version-order.ts';
 import type { RepoPath } from '../ports/forge.ts';
 import { type BotDeps, ignored, type Outcome } from './deps.ts';
 import { loadForgeConfig } from './forge-config.ts';
@@ -16,9 +16,12 @@ export interface ReleaseEvent {
   digest?: string;
 }
 
-/** The image tag the build gave a git tag: `v1.2.3` → `1.2.3`, other tags unchanged. */
-export function imageTagOf(gitTag: string): string {
-  return semverOf(gitTag) && gitTag.startsWith('v') ? gitTag.slice(1) : gitTag;
+/**
+ * The image tag the build pushed for a git tag: the primary (most specific) tag of the build's
+ * own scheme — `v1.2.3` → `1.2.3`, `v2.0.0+build.5` → `2.0.0_build.5`, `Nightly` → `nightly`.
+ */
+export function imageTagOf(gitTag: string, sha: string): string {
+  return computeTags({ kind: 'tag', tag: gitTag, sha }).tags[0]!;
 }
 
 /**
@@ -35,7 +38,10 @@ export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Out
   const base = await gitops.defaultBranch(deploy.repo);
   const gitopsConfig = await loadForgeConfig(gitops, deploy.repo, base);
   if (!gitopsConfig) return ignored(`${deploy.repo} has no .gantry.yml`);
-  const version = { tag: imageTagOf(event.tag), ...(event.digest ? { digest: event.digest } : {}) };
+  const version = {
+    tag: imageTagOf(event.tag, event.sha),
+    ...(event.digest ? { digest: event.digest } : {}),
+  };
   const { plan, outcomes } = await promoteOnForge(
     deps,
     gitops,

@@ -181,3 +181,14 @@ describe('onMerged: what happens after a promotion PR is merged', () => {
     expect(outcome).toEqual({ action: 'ignored', detail: 'not a gantry promotion PR' });
   });
 });
+
+describe('imageTagOf: the release PR names the tag the build pushed', () => {
+  it('follows the build scheme for semver, build metadata and other tags', async () => {
+    const { imageTagOf } = await import('../../src/app/on-release.ts');
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    expect(imageTagOf('v1.2.3', sha)).toBe('1.2.3');
+    expect(imageTagOf('v1.3.0-rc.1', sha)).toBe('1.3.0-rc.1');
+    expect(imageTagOf('v2.0.0+build.5', sha)).toBe('2.0.0_build.5');
+    expect(imageTagOf('Nightly', sha)).toBe('nightly');
+  });
+});
