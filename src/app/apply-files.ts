@@ -1,5 +1,5 @@
 import type { PullRequest, RepoPath } from '../ports/forge.ts';
-import { retryOnConflict } from './apply-promotion.ts';
+import { commitAndPropose, retryOnConflict } from './apply-promotion.ts';
 import type { BotDeps } from './deps.ts';
 
 export interface FilesChange {
@@ -36,27 +36,14 @@ export async function applyFiles(
         if (same && existing.body === change.body)
           return { action: 'unchanged' as const, pullRequest: existing };
       }
-      await forge.commit(repo, {
+      return commitAndPropose(forge, repo, existing, head, {
         branch: change.branch,
-        parent: change.base.sha,
-        expectedHead: head,
+        base: change.base,
         message: change.message,
         changes: change.files.map((f) => ({ path: f.path, content: f.content })),
-      });
-      if (existing) {
-        const pullRequest = await forge.updatePullRequest(repo, existing.number, {
-          title: change.title,
-          body: change.body,
-        });
-        return { action: 'updated' as const, pullRequest };
-      }
-      const pullRequest = await forge.createPullRequest(repo, {
-        head: change.branch,
-        base: change.base.branch,
         title: change.title,
         body: change.body,
       });
-      return { action: 'created' as const, pullRequest };
     }),
   );
 }

@@ -2,7 +2,7 @@ import { ConflictError } from '../core/errors.ts';
 import { commitMessage } from '../core/promote/commit-message.ts';
 import type { AppPromotion } from '../core/promote/plan.ts';
 import { parsePromotionBody } from '../core/promote/pr-body.ts';
-import type { Forge, PullRequest, RepoPath } from '../ports/forge.ts';
+import type { FileChange, Forge, PullRequest, RepoPath } from '../ports/forge.ts';
 
 export type PromotionOutcome = {
   app: string;
@@ -26,28 +26,64 @@ export async function applyPromotion(
   if (existing && JSON.stringify(parsePromotionBody(existing.body)) === JSON.stringify(promotion.metadata)) {
     return { app: promotion.app, action: 'unchanged', pullRequest: existing };
   }
-  const expectedHead = await forge.branchHead(repo, promotion.branch);
+  const action = await commitAndPropose(
+    forge,
+    repo,
+    existing,
+    await forge.branchHead(repo, promotion.branch),
+    {
+      branch: promotion.branch,
+      base,
+      message: commitMessage(promotion),
+      changes: promotion.updates.map((u) => ({ path: u.path, content: u.after })),
+      title: promotion.title,
+      body: promotion.body,
+    },
+  );
+  return { app: promotion.app, ...action };
+}
+
+export interface Proposal {
+  branch: string;
+  base: { branch: string; sha: string };
+  message: string;
+  changes: FileChange[];
+  title: string;
+  body: string;
+}
+
+/**
+ * The write half shared by promotions and file proposals: one commit on `branch`, rebuilt on
+ * `base` with compare-and-swap on `expectedHead`, then the PR updated in place or created.
+ */
+export async function commitAndPropose(
+  forge: Forge,
+  repo: RepoPath,
+  existing: PullRequest | null,
+  expectedHead: string | null,
+  proposal: Proposal,
+): Promise<{ action: 'created' | 'updated'; pullRequest: PullRequest }> {
   await forge.commit(repo, {
-    branch: promotion.branch,
-    parent: base.sha,
+    branch: proposal.branch,
+    parent: proposal.base.sha,
     expectedHead,
-    message: commitMessage(promotion),
-    changes: promotion.updates.map((u) => ({ path: u.path, content: u.after })),
+    message: proposal.message,
+    changes: proposal.changes,
   });
   if (existing) {
     const pullRequest = await forge.updatePullRequest(repo, existing.number, {
-      title: promotion.title,
-      body: promotion.body,
+      title: proposal.title,
+      body: proposal.body,
     });
-    return { app: promotion.app, action: 'updated', pullRequest };
+    return { action: 'updated', pullRequest };
   }
   const pullRequest = await forge.createPullRequest(repo, {
-    head: promotion.branch,
-    base: base.branch,
-    title: promotion.title,
-    body: promotion.body,
+    head: proposal.branch,
+    base: proposal.base.branch,
+    title: proposal.title,
+    body: proposal.body,
   });
-  return { app: promotion.app, action: 'created', pullRequest };
+  return { action: 'created', pullRequest };
 }
 
 /** How many times a plan is redone after losing a compare-and-swap race. */
