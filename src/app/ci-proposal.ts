@@ -2,6 +2,7 @@ import { selectBuildFiles } from '../core/build/discover.ts';
 import { WORKFLOW_PATH } from '../core/build/github-workflow.ts';
 import { DEFAULT_CONFIG_PATH } from '../core/config/index.ts';
 import { ConfigError, ValidationError } from '../core/errors.ts';
+import { code } from '../core/markdown.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
 import { type BuildRefs, ignored, type Outcome } from './deps.ts';
 import { forgeRepoSource, GITLAB_CI_PATH, type RenderCiResult, renderCi } from './render-ci.ts';
@@ -52,7 +53,7 @@ async function proposeCi(
 
 /** Markdown list of the jobs a render configures, for PR bodies and comments. */
 export function describeJobs(result: RenderCiResult): string {
-  return result.jobs.map((job) => `- \`${job.image}\` from \`${job.dockerfile}\``).join('\n');
+  return result.jobs.map((job) => `- ${code(job.image)} from ${code(job.dockerfile)}`).join('\n');
 }
 
 /** Whether a changed path can change what gantry's CI config must contain. */
