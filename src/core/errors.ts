@@ -81,3 +81,21 @@ export class MetricsError extends GantryError {
     this.errorType = errorType;
   }
 }
+
+/**
+ * A failure that may pass if the same work is tried again later: a 5xx, a 409, a rate limit
+ * (429, GitHub's primary and secondary 403s), a lost connection. `retryAfterMs` is the wait the
+ * server asked for (Retry-After, RateLimit-Reset, x-ratelimit-reset), when it named one.
+ */
+export class RetryableError extends ForgeError {
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    status: number,
+    body?: unknown,
+    options?: { cause?: unknown; retryAfterMs?: number | undefined },
+  ) {
+    super(message, status, body, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}

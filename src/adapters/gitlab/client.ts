@@ -1,6 +1,7 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { ValidationError } from '../../core/errors.ts';
 import { graphqlFailure, httpFailure } from './errors.ts';
+import { singleAttemptRequester } from './requester.ts';
 
 export interface GitLabConnection {
   /** Instance URL, with a relative URL root if GitLab is served under one: `https://git.example.com/gitlab`. */
@@ -44,6 +45,8 @@ export function createGitLabClients(connection: GitLabConnection): GitLabClients
   const api = new Gitlab({
     host,
     oauthToken: connection.token,
+    // One request per call; typed errors say how long to wait (gitbeaker's retry loop ignores it).
+    requesterFn: singleAttemptRequester,
     // gitbeaker hands `agent` to fetch as its undici dispatcher.
     ...(connection.dispatcher ? { agent: connection.dispatcher as never } : {}),
   });
@@ -66,7 +69,8 @@ export function createGitLabClients(connection: GitLabConnection): GitLabClients
     } catch {
       body = undefined;
     }
-    if (!response.ok) throw httpFailure(what, response.status, body ?? text);
+    if (!response.ok)
+      throw httpFailure(what, response.status, body ?? text, undefined, undefined, response.headers);
     if (!body?.data || body.errors?.length)
       throw graphqlFailure(what, body?.errors ?? [{ message: 'no data' }]);
     return body.data;
