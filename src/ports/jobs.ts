@@ -17,10 +17,36 @@ export interface JobOptions {
   attempts?: number;
   /** Pause before the second attempt; doubles for each further one (default 1 s). */
   backoffMs?: number;
+  /**
+   * After the job completed, its id stays taken this long: a replayed webhook delivery that
+   * arrives after its job ran is a no-op too. A job that failed frees its id at once, so a
+   * delivery redelivered by hand after a fix runs again. Default 0.
+   */
+  rememberMs?: number;
 }
 
-/** `attempt` counts runs of this job, from 1; a rerun after a crash counts too. */
-export type JobHandler<Payload> = (payload: Payload, meta: { id: string; attempt: number }) => Promise<void>;
+/**
+ * Thrown by a handler to run the same job again (same id, next attempt) no earlier than
+ * `delayMs` from now; it does not count against `attempts`. The handler decides when to give
+ * up (a deadline, a permanent error); the adapter only keeps the job, in Redis when durable.
+ */
+export class RetryLater extends Error {
+  readonly delayMs: number;
+  constructor(delayMs: number, options?: ErrorOptions) {
+    super(`retry in ${Math.round(delayMs)} ms`, options);
+    this.name = 'RetryLater';
+    this.delayMs = delayMs;
+  }
+}
+
+/**
+ * `attempt` counts runs of this job, from 1; a rerun after a crash counts too. `enqueuedAt`
+ * (epoch ms) is when the job was first accepted, for deadlines.
+ */
+export type JobHandler<Payload> = (
+  payload: Payload,
+  meta: { id: string; attempt: number; enqueuedAt: number },
+) => Promise<void>;
 
 export interface Jobs {
   enqueue<Payload>(queue: string, payload: Payload, options?: JobOptions): Promise<{ id: string }>;
@@ -31,6 +57,12 @@ export interface Jobs {
    * so a finishing handler can schedule its follow-up (which only a durable adapter keeps).
    */
   close(): Promise<void>;
+  /**
+   * Resolves when this process holds no waiting, delayed or running job of `queue` (the
+   * in-process adapter; tests and a draining shutdown). Durable adapters leave jobs in Redis
+   * for any replica, so they need not implement it.
+   */
+  idle?(queue: string): Promise<void>;
   /** Human-readable, for start-up logs: `redis (BullMQ) …` or `in-process (not durable …)`. */
   readonly description: string;
 }

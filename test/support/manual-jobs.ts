@@ -66,6 +66,6 @@ export class ManualJobs implements Jobs {
   async replay(job: Queued): Promise<void> {
     const handler = this.#handlers.get(job.queue);
     if (!handler) throw new Error(`no handler for queue ${job.queue}`);
-    await handler(structuredClone(job.payload), { id: job.id, attempt: 1 });
+    await handler(structuredClone(job.payload), { id: job.id, attempt: 1, enqueuedAt: job.dueAt });
   }
 }

@@ -1,6 +1,6 @@
-import { type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { JobHandler, JobOptions, Jobs } from '../../ports/jobs.ts';
+import { type JobHandler, type JobOptions, type Jobs, RetryLater } from '../../ports/jobs.ts';
 import type { JobsLog } from './in-process.ts';
 
 export interface BullMqOptions {
@@ -51,8 +51,9 @@ export class BullMqJobs implements Jobs {
       delay: Math.max(0, Math.round(options.delayMs ?? 0)),
       attempts: options.attempts ?? 1,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
-      // Finished jobs leave Redis, so their id can be used again (the port's dedup semantics).
-      removeOnComplete: true,
+      // Finished jobs leave Redis, so their id can be used again (the port's dedup semantics);
+      // completed ones only after `rememberMs`, failed ones at once.
+      removeOnComplete: options.rememberMs ? { age: Math.ceil(options.rememberMs / 1000) } : true,
       removeOnFail: true,
     });
     return { id: options.id ?? job.id ?? '' };
@@ -61,11 +62,20 @@ export class BullMqJobs implements Jobs {
   process<Payload>(queue: string, handler: JobHandler<Payload>): void {
     const worker = new Worker(
       queue,
-      async (job: Job) =>
-        handler(job.data as Payload, {
-          id: decodeId(job.id ?? ''),
-          attempt: Math.max(1, job.attemptsStarted ?? job.attemptsMade + 1),
-        }),
+      async (job: Job, token?: string) => {
+        try {
+          await handler(job.data as Payload, {
+            id: decodeId(job.id ?? ''),
+            attempt: Math.max(1, job.attemptsStarted ?? job.attemptsMade + 1),
+            enqueuedAt: job.timestamp,
+          });
+        } catch (error) {
+          if (!(error instanceof RetryLater)) throw error;
+          // The same job, back in Redis's delayed set: any replica's worker takes it up then.
+          await job.moveToDelayed(Date.now() + Math.max(0, Math.round(error.delayMs)), token);
+          throw new DelayedError();
+        }
+      },
       {
         connection: this.#consumer,
         prefix: this.#options.prefix ?? 'gantry',

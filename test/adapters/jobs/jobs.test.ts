@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BullMqJobs, decodeId, encodeId, redacted } from '../../../src/adapters/jobs/bullmq.ts';
 import { InProcessJobs } from '../../../src/adapters/jobs/in-process.ts';
-import type { Jobs } from '../../../src/ports/jobs.ts';
+import { type Jobs, RetryLater } from '../../../src/ports/jobs.ts';
 import { type RunningRedis, startRedis } from '../../support/redis.ts';
 
 let redis: RunningRedis;
@@ -34,15 +34,18 @@ function inProcess() {
 /** Resolves with the runs once `count` of them happened. */
 function recorder<T>(count: number) {
   const runs: Array<{ payload: T; id: string; attempt: number }> = [];
+  const enqueuedAt: number[] = [];
   let done!: () => void;
   const reached = new Promise<void>((resolve) => {
     done = resolve;
   });
   return {
     runs,
+    enqueuedAt,
     reached,
-    record(payload: T, meta: { id: string; attempt: number }) {
-      runs.push({ payload, ...meta });
+    record(payload: T, meta: { id: string; attempt: number; enqueuedAt: number }) {
+      runs.push({ payload, id: meta.id, attempt: meta.attempt });
+      enqueuedAt.push(meta.enqueuedAt);
       if (runs.length === count) done();
     },
   };
@@ -91,6 +94,57 @@ describe.each([
     expect(seen.runs.map((r) => r.attempt)).toEqual([1, 2, 3]);
   });
 
+  it('runs a job that throws RetryLater again after the delay: same id, next attempt, same enqueuedAt, attempts not used up', async () => {
+    const jobs = make();
+    const seen = recorder<string>(3);
+    const before = Date.now();
+    const times: number[] = [];
+    jobs.process<string>('q', async (payload, meta) => {
+      seen.record(payload, meta);
+      times.push(Date.now());
+      if (meta.attempt < 3) throw new RetryLater(150);
+    });
+    await jobs.enqueue('q', 'x', { id: 'later' });
+    await seen.reached;
+    expect(seen.runs.map((r) => [r.id, r.attempt])).toEqual([
+      ['later', 1],
+      ['later', 2],
+      ['later', 3],
+    ]);
+    expect(new Set(seen.enqueuedAt).size).toBe(1);
+    expect(seen.enqueuedAt[0]).toBeGreaterThanOrEqual(before - 5);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(140);
+    // While it waits for its retry, the id is taken: a replay is the same job.
+    const again = recorder<string>(1);
+    jobs.process<string>('r', async (payload, meta) => {
+      again.record(payload, meta);
+      if (meta.attempt === 1) throw new RetryLater(150);
+    });
+    await jobs.enqueue('r', 'first', { id: 'd' });
+    await new Promise((r) => setTimeout(r, 50));
+    await jobs.enqueue('r', 'replay', { id: 'd' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(again.runs.map((r) => r.payload)).toEqual(['first', 'first']);
+  });
+
+  it('remembers a completed id for rememberMs (a late replay is a no-op); a failed job frees its id', async () => {
+    const jobs = make();
+    const ran: string[] = [];
+    jobs.process<string>('q', async (payload) => {
+      ran.push(payload);
+      if (payload.startsWith('fail')) throw new Error('permanent');
+    });
+    await jobs.enqueue('q', 'once', { id: 'done', rememberMs: 60_000 });
+    await jobs.enqueue('q', 'fail-1', { id: 'failed', rememberMs: 60_000 });
+    await waitUntil(() => ran.length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    await jobs.enqueue('q', 'replayed', { id: 'done', rememberMs: 60_000 });
+    await jobs.enqueue('q', 'fail-2', { id: 'failed', rememberMs: 60_000 });
+    await waitUntil(() => ran.length === 3);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ran.sort()).toEqual(['fail-1', 'fail-2', 'once']);
+  });
+
   it('holds jobs until their queue has a handler, and close waits for a running job', async () => {
     const jobs = make();
     await jobs.enqueue('q', 'early', { id: 'early' });
@@ -111,7 +165,28 @@ describe('in-process jobs', () => {
   it('says it is not durable', () => {
     expect(new InProcessJobs().description).toMatch(/not durable/);
   });
+
+  it('idle(queue) waits for waiting, retrying and running jobs of that queue only', async () => {
+    const jobs = inProcess();
+    let done = false;
+    jobs.process<string>('q', async (_p, meta) => {
+      if (meta.attempt === 1) throw new RetryLater(100);
+      done = true;
+    });
+    await jobs.enqueue('other', 'never handled');
+    await jobs.enqueue('q', 'x');
+    await jobs.idle('q');
+    expect(done).toBe(true);
+  });
 });
+
+async function waitUntil(check: () => boolean, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('BullMQ jobs on a real redis-server', () => {
   it('keeps delayed jobs in Redis: another instance (a restarted process) runs them', async () => {
