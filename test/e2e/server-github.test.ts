@@ -92,6 +92,8 @@ describe('gantry serve: GitHub App', () => {
   it('handles a replayed delivery and concurrent triggers as one: one branch, one PR', async () => {
     const payload = tagPush('v1.6.0');
     await deliverGitHub(server.url, 'push', payload, { delivery: 'same' });
+    // GitHub's 200 means accepted (a job); the work runs right after.
+    await server.runner.idle();
     const writes = () =>
       forgeCalls().filter(
         (r) =>

@@ -5,7 +5,11 @@ import { KeyedLock } from '../../app/keyed-lock.ts';
 import { RecentCommands } from '../../app/recent-commands.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Forge, RepoPath } from '../../ports/forge.ts';
+import { DELIVERY_QUEUE, type Delivery } from './delivery-jobs.ts';
 import { instrumentForge, type Telemetry } from './telemetry.ts';
+
+/** Replays of a delivery that arrive within a day of its job completing are no-ops. */
+const REMEMBER_DELIVERY_MS = 24 * 60 * 60_000;
 
 /**
  * Runs use cases for the webhook entries: builds their dependencies, measures them, and keeps
@@ -74,6 +78,28 @@ export class BotRunner {
     return deps;
   }
 
+  /**
+   * Accepts a delivery: one job per delivery id (a replay while it waits, runs or lately
+   * completed is the same job). Throws when the jobs backend cannot take it (Redis down), so
+   * the webhook is answered with an error and the forge shows the delivery as failed.
+   */
+  async accept(delivery: Delivery): Promise<void> {
+    const jobs = this.services.jobs;
+    if (!jobs) throw new Error('no jobs backend to accept deliveries');
+    await jobs.enqueue(DELIVERY_QUEUE, delivery, { id: delivery.id, rememberMs: REMEMBER_DELIVERY_MS });
+    this.telemetry.accepted.inc({ forge: delivery.forge, event: delivery.event });
+  }
+
+  /** Tracks a promise until it settles, so `idle` (and a shutdown) waits for it. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    work.then(
+      () => this.#inFlight.delete(work),
+      () => this.#inFlight.delete(work),
+    );
+    return work;
+  }
+
   /** Runs one delivery's work, counted and timed; its promise is tracked until settled. */
   run(forge: 'github' | 'gitlab', event: string, work: () => Promise<Outcome>): Promise<Outcome> {
     const stop = this.telemetry.duration.startTimer({ forge, event });
@@ -99,9 +125,15 @@ export class BotRunner {
     return running;
   }
 
-  /** Resolves when no work is in flight (tests, and shutdown after `stopAccepting`). */
+  /**
+   * Resolves when no work is in flight and no delivery of this process's in-process queue is
+   * waiting or retrying (tests, and shutdown after `stopAccepting`).
+   */
   async idle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    do {
+      await this.services.jobs?.idle?.(DELIVERY_QUEUE);
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    } while (this.#inFlight.size > 0);
   }
 
   stopAccepting(): void {

@@ -15,8 +15,11 @@ import type { Metrics } from '../../ports/metrics.ts';
 import type { BotRunner } from './bot-runner.ts';
 
 /** BullMQ on Redis when REDIS_URL is set; in-process (not durable) otherwise. */
-export function createJobs(redisUrl: string | undefined, log: JobsLog): Jobs {
-  return redisUrl ? new BullMqJobs({ url: redisUrl, log }) : new InProcessJobs({ log });
+export function createJobs(redisUrl: string | undefined, log: JobsLog, lockMs?: number): Jobs {
+  if (!redisUrl) return new InProcessJobs({ log });
+  // A stalled job (its worker died) is looked for as often as a lock lasts.
+  const lock = lockMs ? { lockDurationMs: lockMs, stalledIntervalMs: lockMs } : {};
+  return new BullMqJobs({ url: redisUrl, log, ...lock });
 }
 
 /** Only these variables may hold Prometheus credentials for the bot. */

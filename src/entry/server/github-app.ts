@@ -1,8 +1,4 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
-import { GitHubForge } from '../../adapters/github/index.ts';
-import type { GitHubClient } from '../../adapters/github/octokit.ts';
-import { handleEvent } from '../../app/bot.ts';
-import type { Forge, RepoPath } from '../../ports/forge.ts';
 import type { BotRunner } from './bot-runner.ts';
 import {
   normaliseChangedPullRequest,
@@ -14,41 +10,39 @@ import {
 import type { Normalised } from './gitlab-events.ts';
 
 /**
- * The Probot app: translates GitHub deliveries into bot events and runs them. Probot has
- * verified the signature and authenticated the installation before any of this runs.
+ * The Probot app: translates GitHub deliveries into bot events and accepts each as a job keyed
+ * by its `X-GitHub-Delivery` id. Probot has verified the signature before any of this runs;
+ * the job authenticates as the delivery's installation when it runs (maybe on another replica).
+ * GitHub gets its 200 once the job is stored; if it cannot be, a 500 marks the delivery failed
+ * on GitHub, where it can be redelivered.
  */
 export function githubApp(runner: BotRunner): ApplicationFunction {
   return (app: Probot) => {
-    const installations = new Map<string, number>();
-
-    /** A forge for another repository: the event's installation for the same owner, else its own. */
-    const forgeFor =
-      (context: Context) =>
-      async (repo: RepoPath): Promise<Forge> => {
-        const owner = repo.split('/')[0]!;
-        const eventOwner = (context.payload as { repository?: { owner?: { login?: string } } }).repository
-          ?.owner?.login;
-        if (owner === eventOwner) return new GitHubForge(context.octokit as unknown as GitHubClient);
-        let id = installations.get(owner);
-        if (id === undefined) {
-          const jwt = await app.auth();
-          const { data } = await jwt.rest.apps.getRepoInstallation({ owner, repo: repo.split('/')[1]! });
-          id = data.id;
-          installations.set(owner, id);
-        }
-        return new GitHubForge((await app.auth(id)) as unknown as GitHubClient);
-      };
-
-    const dispatch = async (context: Context, name: string, normalised: Normalised) => {
+    const dispatch = async (
+      context: Context,
+      name: string,
+      normalised: Normalised,
+      unlessBranch?: string,
+    ) => {
       if ('ignored' in normalised) {
         runner.telemetry.deliveries.inc({ forge: 'github', event: name, outcome: 'ignored' });
         context.log.debug({ reason: normalised.ignored }, `${name} ignored`);
         return;
       }
-      const forge = new GitHubForge(context.octokit as unknown as GitHubClient);
-      await runner.run('github', name, () =>
-        handleEvent(runner.deps(forge, forgeFor(context)), normalised.event),
-      );
+      const installation = (context.payload as { installation?: { id?: unknown } }).installation?.id;
+      if (typeof installation !== 'number') {
+        runner.telemetry.deliveries.inc({ forge: 'github', event: name, outcome: 'ignored' });
+        context.log.warn(`${name} without an installation: ignored`);
+        return;
+      }
+      await runner.accept({
+        forge: 'github',
+        id: `github/${context.id}`,
+        event: name,
+        installation,
+        work: normalised.event,
+        ...(unlessBranch ? { unlessBranch } : {}),
+      });
     };
 
     app.on('push', (context) => dispatch(context, 'push', normalisePush(context.payload)));
@@ -69,9 +63,13 @@ export function githubApp(runner: BotRunner): ApplicationFunction {
       ),
     );
     app.on('workflow_run.completed', async (context) => {
-      const forge = new GitHubForge(context.octokit as unknown as GitHubClient);
-      const isBranch = async (repo: string, name: string) => (await forge.branchHead(repo, name)) !== null;
-      await dispatch(context, 'workflow_run', await normaliseWorkflowRun(context.payload, isBranch));
+      // Whether `head_branch` names a branch or a tag is a forge call: the job asks it.
+      let asked: string | undefined;
+      const normalised = await normaliseWorkflowRun(context.payload, async (_repo, name) => {
+        asked = name;
+        return false;
+      });
+      await dispatch(context, 'workflow_run', normalised, asked);
     });
   };
 }

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleEvent } from '../../app/bot.ts';
 import type { Forge } from '../../ports/forge.ts';
 import type { BotRunner } from './bot-runner.ts';
 import { normaliseGitLab, projectOf } from './gitlab-events.ts';
@@ -24,8 +23,9 @@ export function gitlabReceiver(options: {
     if (request.method !== 'POST') return send(response, 405, { error: 'use POST' });
     if (!options.runner.accepting) return send(response, 503, { error: 'shutting down' });
     let payload: unknown;
+    let body: Buffer;
     try {
-      const body = await readBody(request, MAX_GITLAB_BODY);
+      body = await readBody(request, MAX_GITLAB_BODY);
       payload = JSON.parse(body.toString('utf8'));
     } catch (error) {
       if (error instanceof BodyTooLarge) return send(response, 413, { error: error.message });
@@ -43,11 +43,34 @@ export function gitlabReceiver(options: {
       options.runner.telemetry.deliveries.inc({ forge: 'gitlab', event: header, outcome: 'ignored' });
       return send(response, 200, { ignored: normalised.ignored });
     }
-    const deps = options.runner.deps(options.forge, async () => options.forge);
-    // Errors are logged and counted by the runner; GitLab has had its answer already.
-    options.runner.run('gitlab', header, () => handleEvent(deps, normalised.event)).catch(() => {});
+    // Accepted = a job keyed by the delivery: it survives a crash (with Redis) and is retried.
+    try {
+      await options.runner.accept({
+        forge: 'gitlab',
+        id: `gitlab/${deliveryId(request.headers, header, body)}`,
+        event: header,
+        work: normalised.event,
+      });
+    } catch (error) {
+      options.runner.log.error(
+        { err: error },
+        `GitLab ${header}: could not accept: ${(error as Error).message}`,
+      );
+      return send(response, 503, { error: 'could not accept the delivery; try again' });
+    }
     send(response, 202, { accepted: normalised.event.kind });
   };
+}
+
+/**
+ * What identifies a delivery across GitLab's retries: `Idempotency-Key` (GitLab 17.4+, the
+ * same on every retry of one webhook request), else `X-Gitlab-Event-UUID`, else — older
+ * instances — a hash of the event name and body, so a byte-identical replay is one job too.
+ */
+function deliveryId(headers: IncomingMessage['headers'], event: string, body: Buffer): string {
+  const given = headers['idempotency-key'] ?? headers['x-gitlab-event-uuid'];
+  if (typeof given === 'string' && /^[\w.-]{1,200}$/.test(given)) return given;
+  return `sha256-${createHash('sha256').update(event).update('\0').update(body).digest('hex')}`;
 }
 
 /** Constant-time comparison that does not leak the secret's length either. */

@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
 import { GitLabForge } from '../../adapters/gitlab/index.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from '../../core/retry/policy.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { Forge } from '../../ports/forge.ts';
 import type { Jobs } from '../../ports/jobs.ts';
 import { BotRunner } from './bot-runner.ts';
 import { botMetrics, createJobs, jobForges, watchCanaries } from './canary-jobs.ts';
+import { deliveryDeps } from './delivery-deps.ts';
+import { DELIVERY_QUEUE, type DeliveryRetry, deliveryHandler } from './delivery-jobs.ts';
 import { githubApp } from './github-app.ts';
 import { githubSetupHandler } from './github-setup.ts';
 import { gitlabReceiver } from './gitlab-receiver.ts';
@@ -37,6 +40,10 @@ export interface ServerOptions {
   gitlabDispatcher?: RequestInit['dispatcher'];
   /** Jobs to use instead of those REDIS_URL selects; environment for Prometheus credentials. */
   jobs?: Jobs;
+  /** Delivery retries over the settings' (tests: `scale` shortens every wait, `random` fixes jitter). */
+  retry?: Partial<RetryPolicy> & { scale?: number; random?: () => number };
+  /** How long a stop waits for accepted in-process deliveries to finish (default 25 s). */
+  drainMs?: number;
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -49,13 +56,46 @@ export interface GantryServer {
   stop(): Promise<void>;
 }
 
-/** Probot merges its own throttle options over any defaults; only a subclass can switch pacing off. */
-class UnthrottledOctokit extends ProbotOctokit {
-  constructor(options: ConstructorParameters<typeof ProbotOctokit>[0] = {}) {
-    super({ ...options, throttle: { ...options.throttle, enabled: false } } as ConstructorParameters<
-      typeof ProbotOctokit
-    >[0]);
+type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
+
+/**
+ * Probot's Octokit, with waiting left to the delivery jobs: no in-request retries (plugin-retry
+ * retried a 429 after 1 s whatever its Retry-After said) and rate-limit handlers that decline,
+ * so the error reaches the job, which waits as long as GitHub asked — durably, on any replica,
+ * within its deadline. Probot's default secondary-limit handler only logged. Pacing of writes
+ * (plugin-throttling's Bottleneck, shared through Redis with REDIS_URL) stays on.
+ * Probot merges its own throttle options over any defaults; only a subclass can override them.
+ */
+class ServerOctokit extends ProbotOctokit {
+  constructor(options: OctokitOptions = {}) {
+    super(serverOctokitOptions(options, true));
   }
+}
+
+/** The same, without pacing: tests against a fake count calls and must not wait. */
+class UnthrottledOctokit extends ProbotOctokit {
+  constructor(options: OctokitOptions = {}) {
+    super(serverOctokitOptions(options, false));
+  }
+}
+
+function serverOctokitOptions(options: OctokitOptions, paced: boolean): OctokitOptions {
+  const decline = (retryAfter: number, request: { method: string; url: string }) => {
+    (options.log as { warn?: (m: string) => void } | undefined)?.warn?.(
+      `GitHub rate limit on ${request.method} ${request.url}: the delivery job retries in ${retryAfter} s`,
+    );
+    return false;
+  };
+  return {
+    ...options,
+    retry: { enabled: false },
+    throttle: {
+      ...options.throttle,
+      onRateLimit: decline,
+      onSecondaryRateLimit: decline,
+      ...(paced ? {} : { enabled: false }),
+    },
+  } as OctokitOptions;
 }
 
 type Route = (request: IncomingMessage, response: ServerResponse) => unknown;
@@ -71,7 +111,20 @@ export async function createGantryServer(
 ): Promise<GantryServer> {
   const log = options.log ?? pino({ level: settings.logLevel, name: 'gantry' });
   const telemetry = createTelemetry();
-  const jobs = options.jobs ?? createJobs(settings.redisUrl, log.child({ name: 'jobs' }));
+  const jobs = options.jobs ?? createJobs(settings.redisUrl, log.child({ name: 'jobs' }), settings.jobLockMs);
+  const retry: DeliveryRetry = {
+    policy: {
+      ...DEFAULT_RETRY,
+      ...settings.retry,
+      ...Object.fromEntries(
+        Object.entries(options.retry ?? {}).filter(
+          ([k]) => k === 'baseMs' || k === 'maxMs' || k === 'deadlineMs',
+        ),
+      ),
+    },
+    scale: options.retry?.scale ?? 1,
+    random: options.retry?.random ?? Math.random,
+  };
   const runner = new BotRunner(telemetry, log, options.clock ?? systemClock, {
     botName: settings.botName,
     ignoreAuthors: settings.gitlab?.botUsername ? [settings.gitlab.botUsername] : [],
@@ -92,7 +145,9 @@ export async function createGantryServer(
       ...(options.githubFetch ? { request: { fetch: options.githubFetch } } : {}),
       // Probot's Octokit paces writes (≥ 1 s apart, GitHub's advice against secondary rate
       // limits); tests against a fake switch that off.
-      ...(options.githubThrottle === false ? { Octokit: UnthrottledOctokit } : {}),
+      Octokit: options.githubThrottle === false ? UnthrottledOctokit : ServerOctokit,
+      // Replicas share one pacing and rate-limit state (Bottleneck on Redis).
+      ...(settings.redisUrl ? { redisConfig: settings.redisUrl } : {}),
     });
     const middleware = await createNodeMiddleware(githubApp(runner), { probot, webhooksPath: GITHUB_PATH });
     github = (request, response) =>
@@ -169,7 +224,9 @@ export async function createGantryServer(
       const address = server.address() as AddressInfo;
       url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       listening = true;
-      watchCanaries(runner, jobs, jobForges({ probot, ...(gitlabForge ? { gitlab: gitlabForge } : {}) }));
+      const forges = { ...(probot ? { probot } : {}), ...(gitlabForge ? { gitlab: gitlabForge } : {}) };
+      jobs.process(DELIVERY_QUEUE, deliveryHandler(runner, deliveryDeps(runner, forges), retry));
+      watchCanaries(runner, jobs, jobForges(forges));
       log.info(
         {
           github: settings.github ? 'app' : 'registration flow at /',
@@ -180,10 +237,16 @@ export async function createGantryServer(
       );
     },
     async stop() {
+      // Draining: webhooks and /readyz answer 503 (load balancers stop sending, forges see a
+      // failed delivery they can redeliver) while accepted deliveries finish; then it closes.
       runner.stopAccepting();
+      const drained = await Promise.race([
+        runner.idle().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), options.drainMs ?? 25_000).unref()),
+      ]);
+      if (!drained) log.warn('stopping before every accepted delivery finished (the drain timed out)');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await runner.idle();
       // Running analyses finish (and queue their next one) before the connections close.
       await jobs.close();
       server.closeAllConnections();

@@ -15,6 +15,13 @@ export interface ServerSettings {
   /** `botUsername`: the token's user, whose notes are never commands (GITLAB_BOT_USERNAME). */
   gitlab?: { url: string; token: string; secrets: GitLabSecret[]; botUsername?: string };
   redisUrl?: string;
+  /** Delivery retries (GANTRY_RETRY_BASE_MS, GANTRY_RETRY_MAX_MS, GANTRY_RETRY_DEADLINE_MS); defaults in core/retry. */
+  retry?: { baseMs?: number; maxMs?: number; deadlineMs?: number };
+  /**
+   * How long a replica owns a running job without renewing it (GANTRY_JOB_LOCK_MS, BullMQ
+   * only): after a crash another replica takes the job up once this has passed. Default 30 s.
+   */
+  jobLockMs?: number;
   /** The name `@<name> …` commands may use. */
   botName: string;
   logLevel: string;
@@ -61,15 +68,37 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
       ...(env.GITLAB_BOT_USERNAME ? { botUsername: env.GITLAB_BOT_USERNAME } : {}),
     };
   }
+  const retry = {
+    ...optionalMs(env, 'GANTRY_RETRY_BASE_MS', 'baseMs'),
+    ...optionalMs(env, 'GANTRY_RETRY_MAX_MS', 'maxMs'),
+    ...optionalMs(env, 'GANTRY_RETRY_DEADLINE_MS', 'deadlineMs'),
+  };
+  const lock = optionalMs(env, 'GANTRY_JOB_LOCK_MS', 'jobLockMs');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
+    ...(Object.keys(retry).length ? { retry } : {}),
+    ...lock,
     ...(github ? { github } : {}),
     ...(gitlab ? { gitlab } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     botName: env.GANTRY_BOT_NAME ?? 'gantry',
     logLevel: env.LOG_LEVEL ?? 'info',
   };
+}
+
+/** A positive integer of milliseconds from `name`, as `{ [key]: ms }`, or nothing when unset. */
+function optionalMs<K extends string>(
+  env: Record<string, string | undefined>,
+  name: string,
+  key: K,
+): Partial<Record<K, number>> {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new UsageError(`${name}: expected a positive number of milliseconds, got "${raw}"`);
+  return { [key]: ms } as Partial<Record<K, number>>;
 }
 
 /** `GITLAB_WEBHOOK_SECRET` for every project, `GITLAB_WEBHOOK_SECRETS` = {"group/sub": "secret"} per path. */

@@ -30,7 +30,34 @@ export function createTelemetry() {
     labelNames: ['action'] as const,
     registers: [registry],
   });
-  return { registry, deliveries, duration, forgeCalls, promotions };
+  const accepted = new Counter({
+    name: 'gantry_deliveries_accepted_total',
+    help: 'Webhook deliveries accepted as jobs, by forge and event',
+    labelNames: ['forge', 'event'] as const,
+    registers: [registry],
+  });
+  const deliveryRetries = new Counter({
+    name: 'gantry_delivery_retries_total',
+    help: 'Delivery attempts that failed on something transient and were scheduled again, by reason (backoff, retry-after)',
+    labelNames: ['forge', 'event', 'reason'] as const,
+    registers: [registry],
+  });
+  const deliveryFailures = new Counter({
+    name: 'gantry_delivery_failures_total',
+    help: 'Deliveries that failed for good, by reason (permanent: not retryable; deadline: retries ran out of time)',
+    labelNames: ['forge', 'event', 'reason'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    deliveries,
+    duration,
+    forgeCalls,
+    promotions,
+    accepted,
+    deliveryRetries,
+    deliveryFailures,
+  };
 }
 
 export type Telemetry = ReturnType<typeof createTelemetry>;
