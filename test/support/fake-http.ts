@@ -1,4 +1,4 @@
-import { MockAgent } from 'undici';
+import { type Dispatcher, MockAgent } from 'undici';
 
 /**
  * An HTTP-level fake for forge adapters, on undici's MockAgent: both SDKs accept a
@@ -20,6 +20,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   body: unknown;
   headers: Record<string, string>;
+  /** When the fake received it (Date.now()), to check waits between attempts. */
+  at?: number;
 }
 
 export interface FakeResponse {
@@ -29,6 +31,28 @@ export interface FakeResponse {
 }
 
 export type Handler = (request: RecordedRequest, params: Record<string, string>) => FakeResponse;
+
+/**
+ * What can go wrong with one request, as forges and networks do it:
+ * - `{ status, headers, body }`: the forge answers this instead (500, 409, 429 + Retry-After,
+ *   GitHub's 403 secondary limit…); nothing is written.
+ * - `reset`: the connection is reset before the forge acted (ECONNRESET); nothing is written.
+ * - `lost`: the forge acted (the write happened) but the response never arrived.
+ * - `delayMs`: the answer comes that much later (a slow forge).
+ */
+export type Fault =
+  | { status: number; headers?: Record<string, string>; body?: unknown }
+  | { reset: true }
+  | { lost: true }
+  | { delayMs: number };
+
+const FAULT = Symbol('fault');
+
+interface FaultRule {
+  method: string;
+  pattern: RegExp;
+  faults: Fault[];
+}
 
 interface Route {
   method: string;
@@ -64,15 +88,22 @@ function parseBody(body: unknown, headers: Record<string, string>): unknown {
 }
 
 export class FakeHttp {
-  readonly agent = new MockAgent();
+  readonly mock = new MockAgent();
+  /** The dispatcher clients use: the mock, behind the fault injector. */
+  readonly agent: Dispatcher = this.mock.compose(
+    (dispatch) => (options, handler) => this.#inject(dispatch, options, handler),
+  );
   readonly requests: RecordedRequest[] = [];
   readonly unmatched: RecordedRequest[] = [];
+  /** Every fault injected so far, with the request it hit. */
+  readonly injected: Array<{ method: string; path: string; fault: Fault }> = [];
   readonly #routes: Route[] = [];
+  readonly #faults: FaultRule[] = [];
 
   constructor(origins: readonly string[]) {
-    this.agent.disableNetConnect();
+    this.mock.disableNetConnect();
     for (const origin of origins) {
-      this.agent
+      this.mock
         .get(origin)
         .intercept({ path: () => true, method: () => true })
         .reply((options) => {
@@ -90,9 +121,12 @@ export class FakeHttp {
             query: Object.fromEntries(url.searchParams),
             body: parseBody(options.body, headers),
             headers,
+            at: Date.now(),
           };
           this.requests.push(request);
-          const response = this.#dispatch(request);
+          const fault = (options as { [FAULT]?: Fault })[FAULT];
+          const response =
+            fault && 'status' in fault ? fault : fault && 'reset' in fault ? {} : this.#dispatch(request);
           // A string body with its own content type is sent as is (raw file endpoints).
           const raw = typeof response.body === 'string' && response.headers?.['content-type'];
           return {
@@ -115,6 +149,57 @@ export class FakeHttp {
   on(method: string, template: string, handler: Handler): this {
     this.#routes.unshift({ method: method.toUpperCase(), ...compile(template), handler });
     return this;
+  }
+
+  /**
+   * The next requests matching `METHOD /path/:param` meet these faults, one each, in order;
+   * later ones pass. Returns this, to chain.
+   */
+  fault(method: string, template: string, ...faults: Fault[]): this {
+    this.#faults.push({
+      method: method.toUpperCase(),
+      pattern: compile(template).pattern,
+      faults: [...faults],
+    });
+    return this;
+  }
+
+  /** Faults not yet met. */
+  pendingFaults(): number {
+    return this.#faults.reduce((n, rule) => n + rule.faults.length, 0);
+  }
+
+  #inject(
+    dispatch: Dispatcher['dispatch'],
+    options: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+  ) {
+    const path = (options.path ?? '/').split('?')[0]!;
+    const method = (options.method ?? 'GET').toUpperCase();
+    const rule = this.#faults.find((r) => r.faults.length > 0 && r.method === method && r.pattern.test(path));
+    const fault = rule?.faults.shift();
+    if (!fault) return dispatch(options, handler);
+    this.injected.push({ method, path, fault });
+    if ('delayMs' in fault) {
+      setTimeout(() => dispatch(options, handler), fault.delayMs);
+      return true;
+    }
+    const marked = Object.assign(options, { [FAULT]: fault });
+    if ('status' in fault) return dispatch(marked, handler);
+    // reset / lost: the request reaches the fake (lost: and is acted on), the answer does not.
+    const code = 'reset' in fault ? 'ECONNRESET' : 'UND_ERR_SOCKET';
+    let controller: Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0] | undefined;
+    return dispatch(marked, {
+      onRequestStart: (c, context) => {
+        controller = c;
+        handler.onRequestStart?.(c, context);
+      },
+      onResponseStart: () => {},
+      onResponseData: () => {},
+      onResponseEnd: () =>
+        handler.onResponseError?.(controller!, Object.assign(new Error('socket hang up'), { code })),
+      onResponseError: (c, error) => handler.onResponseError?.(c, error),
+    });
   }
 
   /** A `fetch` bound to this fake, for clients that take one (Octokit). */

@@ -80,7 +80,8 @@ export function deliveryHandler(
       log.info({ ...fields, ...outcome }, `${delivery.forge} ${delivery.event}: ${outcome.action}`);
     } catch (error) {
       stop();
-      const elapsed = Date.now() - meta.enqueuedAt;
+      // In the policy's time: a scaled test clock runs the deadline as fast as the waits.
+      const elapsed = (Date.now() - meta.enqueuedAt) / retry.scale;
       const decision = retryDecision(error, meta.attempt, elapsed, retry.policy, retry.random());
       const message = (error as Error).message;
       if (decision.retry) {
