@@ -3,8 +3,8 @@ import type { CanaryConfig } from '../core/config/schema.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
 import type { Jobs } from '../ports/jobs.ts';
+import type { RepoLock } from '../ports/lock.ts';
 import type { Metrics } from '../ports/metrics.ts';
-import type { KeyedLock } from './keyed-lock.ts';
 
 /** What a logger must do; pino (Probot's logger) fits. */
 export interface Log {
@@ -21,8 +21,8 @@ export interface BotDeps {
   forgeFor(repo: RepoPath): Promise<Forge>;
   clock: Clock;
   log: Log;
-  /** Serialises promotions of one repository inside this process. */
-  lock: KeyedLock;
+  /** Serialises promotions of one repository: in this process, and across replicas with Redis. */
+  lock: RepoLock;
   /** Counts what the bot did, for /metrics. */
   record?(event: 'promotion', outcome: string): void;
   /** Where the CI config gantry proposes takes gantry from (onboarding, Dockerfile changes). */

@@ -5,6 +5,7 @@ import { KeyedLock } from '../../app/keyed-lock.ts';
 import { RecentCommands } from '../../app/recent-commands.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Forge, RepoPath } from '../../ports/forge.ts';
+import type { RepoLock } from '../../ports/lock.ts';
 import { DELIVERY_QUEUE, type Delivery } from './delivery-jobs.ts';
 import { instrumentForge, type Telemetry } from './telemetry.ts';
 
@@ -22,7 +23,8 @@ export class BotRunner {
   readonly telemetry: Telemetry;
   readonly log: Log;
   readonly clock: Clock;
-  readonly lock = new KeyedLock();
+  /** Per repository: in-process, and across replicas when the server adds a Redis lock. */
+  readonly lock: RepoLock;
   /** Commands acted on lately: one memory per process, shared by both forges. */
   readonly recent: RecentCommands;
   /** What every use case may use besides the forge: ChatOps settings, jobs (canary watches), metrics. */
@@ -30,7 +32,16 @@ export class BotRunner {
   readonly #inFlight = new Set<Promise<unknown>>();
   #accepting = true;
 
-  constructor(telemetry: Telemetry, log: Log, clock: Clock, services: RunnerServices = {}) {
+  constructor(
+    telemetry: Telemetry,
+    log: Log,
+    clock: Clock,
+    services: RunnerServices = {},
+    shared?: RepoLock,
+  ) {
+    const local = new KeyedLock();
+    // Waiters of this process queue locally, so only one of them at a time asks Redis.
+    this.lock = shared ? { run: (key, work) => local.run(key, () => shared.run(key, work)) } : local;
     this.telemetry = telemetry;
     this.log = log;
     this.clock = clock;

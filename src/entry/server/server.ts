@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
 import { GitLabForge } from '../../adapters/gitlab/index.ts';
+import { RedisLock } from '../../adapters/jobs/redis-lock.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from '../../core/retry/policy.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { Forge } from '../../ports/forge.ts';
@@ -125,13 +126,23 @@ export async function createGantryServer(
     scale: options.retry?.scale ?? 1,
     random: options.retry?.random ?? Math.random,
   };
-  const runner = new BotRunner(telemetry, log, options.clock ?? systemClock, {
-    botName: settings.botName,
-    ignoreAuthors: settings.gitlab?.botUsername ? [settings.gitlab.botUsername] : [],
-    build: { version: VERSION },
-    jobs,
-    metricsFor: botMetrics(options.env ?? process.env),
-  });
+  // Replicas on one Redis share a lock per GitOps repository (with expiry) besides the jobs.
+  const sharedLock = settings.redisUrl
+    ? new RedisLock({ url: settings.redisUrl, log: log.child({ name: 'lock' }) })
+    : undefined;
+  const runner = new BotRunner(
+    telemetry,
+    log,
+    options.clock ?? systemClock,
+    {
+      botName: settings.botName,
+      ignoreAuthors: settings.gitlab?.botUsername ? [settings.gitlab.botUsername] : [],
+      build: { version: VERSION },
+      jobs,
+      metricsFor: botMetrics(options.env ?? process.env),
+    },
+    sharedLock,
+  );
   let probot: Probot | undefined;
   let github: Route;
   let setup: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | undefined;
@@ -249,6 +260,7 @@ export async function createGantryServer(
       server.closeIdleConnections();
       // Running analyses finish (and queue their next one) before the connections close.
       await jobs.close();
+      await sharedLock?.close();
       server.closeAllConnections();
       await closed;
       listening = false;
