@@ -7,7 +7,7 @@ import { gitlabSchemaErrors } from './gitlab-api.ts';
  * transcribed schema; `blobs` answers only paths that are files at the ref, as GitLab does.
  */
 export function answerGitLabGraphql(fake: FakeGitLab, request: RecordedRequest): FakeResponse {
-  if (request.headers.authorization !== 'Bearer glpat-test')
+  if (!fake.tokens.has(String(request.headers.authorization).replace(/^Bearer /, '')))
     return { status: 401, body: { message: '401 Unauthorized' } };
   const { query, variables } = request.body as { query: string; variables: Record<string, unknown> };
   const invalid = gitlabSchemaErrors(query);

@@ -49,6 +49,8 @@ export class FakeGitLab {
   readonly project = 'shop/platform/gitops';
   readonly projectId = 42;
   readonly self = { id: 77, username: 'gantry-bot' };
+  /** Access tokens the instance accepts (replicas in a test may each use their own). */
+  readonly tokens = new Set(['glpat-test']);
   readonly git: FakeGit;
   readonly mergeRequests: FakeMergeRequest[] = [];
   readonly notes: FakeNote[] = [];

@@ -46,8 +46,14 @@ const HOP = new Set([
  * Serves an in-process HTTP fake (an undici dispatcher such as FakeGitLab's MockAgent) on a
  * real loopback port, so that another process — `gantry serve` — can talk to it.
  */
-export function bridgeTo(origin: string, dispatcher: Dispatcher) {
+export function bridgeTo(
+  origin: string,
+  dispatcher: Dispatcher,
+  /** Sees each request first; may hold it (a hung forge) before it is forwarded. */
+  before?: (request: IncomingMessage, body: Buffer) => Promise<void> | void,
+) {
   return serveLoopback(async (request, body, response) => {
+    await before?.(request, body);
     const headers = Object.fromEntries(
       Object.entries(request.headers).flatMap(([k, v]) =>
         HOP.has(k) || v === undefined ? [] : [[k, String(v)]],

@@ -128,7 +128,11 @@ export async function createGantryServer(
   };
   // Replicas on one Redis share a lock per GitOps repository (with expiry) besides the jobs.
   const sharedLock = settings.redisUrl
-    ? new RedisLock({ url: settings.redisUrl, log: log.child({ name: 'lock' }) })
+    ? new RedisLock({
+        url: settings.redisUrl,
+        log: log.child({ name: 'lock' }),
+        ...(settings.jobLockMs ? { ttlMs: settings.jobLockMs } : {}),
+      })
     : undefined;
   const runner = new BotRunner(
     telemetry,

@@ -18,8 +18,9 @@ export interface ServerSettings {
   /** Delivery retries (GANTRY_RETRY_BASE_MS, GANTRY_RETRY_MAX_MS, GANTRY_RETRY_DEADLINE_MS); defaults in core/retry. */
   retry?: { baseMs?: number; maxMs?: number; deadlineMs?: number };
   /**
-   * How long a replica owns a running job without renewing it (GANTRY_JOB_LOCK_MS, BullMQ
-   * only): after a crash another replica takes the job up once this has passed. Default 30 s.
+   * How long a replica owns a running job or a repository lock without renewing it
+   * (GANTRY_JOB_LOCK_MS, with Redis only): after a crash another replica takes the job and the
+   * lock over once this has passed. Default 30 s.
    */
   jobLockMs?: number;
   /** The name `@<name> …` commands may use. */
