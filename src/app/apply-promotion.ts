@@ -1,7 +1,7 @@
 import { ConflictError } from '../core/errors.ts';
 import { commitMessage } from '../core/promote/commit-message.ts';
 import type { AppPromotion } from '../core/promote/plan.ts';
-import { parsePromotionBody } from '../core/promote/pr-body.ts';
+import { parsePromotionBody, promotionMarker } from '../core/promote/pr-body.ts';
 import type { FileChange, Forge, PullRequest, RepoPath } from '../ports/forge.ts';
 
 export type PromotionOutcome = {
@@ -34,13 +34,22 @@ export async function applyPromotion(
     {
       branch: promotion.branch,
       base,
-      message: commitMessage(promotion),
+      message: withMarker(commitMessage(promotion), promotion.body),
       changes: promotion.updates.map((u) => ({ path: u.path, content: u.after })),
       title: promotion.title,
       body: promotion.body,
     },
   );
   return { app: promotion.app, ...action };
+}
+
+/**
+ * The commit carries the PR's hidden metadata line: a branch whose PR never came (the
+ * delivery gave up after pushing) can still be proposed by the orphan sweep, from git alone.
+ */
+function withMarker(message: string, body: string): string {
+  const marker = promotionMarker(body);
+  return marker ? `${message}\n${marker}\n` : message;
 }
 
 export interface Proposal {

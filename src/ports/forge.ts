@@ -187,6 +187,18 @@ export interface ForgeReviews {
   compareUrl(repo: RepoPath, from: string, to: string): string;
 }
 
-export interface Forge extends ForgeFiles, ForgeReviews {
+/**
+ * Branch housekeeping for the orphan sweep (a branch pushed whose PR never came). Optional:
+ * a forge without it is not swept.
+ */
+export interface ForgeBranches {
+  /** Branches whose name starts with `prefix`, with the commit each points at. */
+  listBranches?(repo: RepoPath, prefix: string): Promise<Array<{ name: string; sha: string }>>;
+  /** The full message of a commit. */
+  commitMessage?(repo: RepoPath, sha: string): Promise<string>;
+  deleteBranch?(repo: RepoPath, branch: string): Promise<void>;
+}
+
+export interface Forge extends ForgeFiles, ForgeReviews, ForgeBranches {
   readonly kind: 'github' | 'gitlab';
 }

@@ -144,4 +144,25 @@ describe('gantry serve on GitHub with forge faults', () => {
       /gantry_delivery_failures_total\{forge="github",event="push",reason="permanent"\} 1/,
     );
   });
+
+  it('the branch a failed delivery left without its PR is proposed by the periodic sweep', async () => {
+    world = await githubServer(
+      { retry: { baseMs: 1000, maxMs: 4000, deadlineMs: 600_000, scale: 0.02, random: () => 0.5 } },
+      { sweepMs: 400 },
+    );
+    const fake = world.fake;
+    fake.http.fault('POST', PULLS, { status: 422, body: { message: 'Validation Failed', status: '422' } });
+    await deliverGitHub(world.server.url, 'push', githubTagPush(fake, 'v1.6.0'), { delivery: 'gh-orphan' });
+    await world.server.runner.idle();
+    expect(fake.pulls).toEqual([]);
+    expect(gantryBranches(fake)).toEqual(['gantry/dev/web']);
+    const deadline = Date.now() + 5000;
+    while (fake.pulls.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(fake.pulls.map((p) => [p.head, p.base, p.title])).toEqual([
+      ['gantry/dev/web', 'main', 'Release web to dev: 1.5.0-rc.1 → 1.6.0'],
+    ]);
+    const metrics = await (await fetch(`${world.server.url}/metrics`)).text();
+    expect(metrics).toMatch(/gantry_orphan_branches_total\{forge="github",action="opened"\} 1/);
+    expectWellFormed(fake);
+  });
 });

@@ -143,6 +143,38 @@ export class FakeGitHub {
       if (!p.ref!.startsWith('heads/') || !sha) return notFound;
       return { body: this.#refJson(p.ref!, sha) };
     });
+    http.on('GET', `${repo}/git/matching-refs/*ref`, (_req, p) => {
+      // git/refs#list-matching-references: every ref that starts with `refs/<ref>`.
+      const prefix = p.ref!.replace(/^heads\//, '');
+      if (!p.ref!.startsWith('heads/')) return { body: [] };
+      return {
+        body: [...this.git.branches]
+          .filter(([name]) => name.startsWith(prefix))
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([name, sha]) => this.#refJson(`heads/${name}`, sha)),
+      };
+    });
+    http.on('DELETE', `${repo}/git/refs/*ref`, (_req, p) => {
+      const branch = p.ref!.replace(/^heads\//, '');
+      if (!p.ref!.startsWith('heads/') || !this.git.branches.delete(branch)) {
+        return { status: 422, body: { message: 'Reference does not exist', status: '422' } };
+      }
+      return { status: 204 };
+    });
+    http.on('GET', `${repo}/git/commits/:sha`, (_req, p) => {
+      const commit = this.git.commits.get(p.sha!);
+      if (!commit) return notFound;
+      const json = exampleResponse<Json>('GET', '/repos/{owner}/{repo}/git/commits/{commit_sha}');
+      return {
+        body: {
+          ...json,
+          sha: commit.sha,
+          message: commit.message,
+          tree: { ...(json.tree as Json), sha: commit.tree },
+          parents: commit.parents.map((sha) => ({ sha })),
+        },
+      };
+    });
     http.on('POST', `${repo}/git/refs`, (req) => {
       const { ref, sha } = req.body as { ref: string; sha: string };
       const branch = ref.replace(/^refs\/heads\//, '');

@@ -160,6 +160,47 @@ export class FakeGitLab {
         };
       }),
     );
+    // branches.md: `search` matches names containing it; `^term` / `term$` anchor it.
+    http.on(
+      'GET',
+      `${p}/repository/branches`,
+      own((req) => {
+        const search = req.query.search ?? '';
+        const matches = (name: string) =>
+          search.startsWith('^')
+            ? name.startsWith(search.slice(1))
+            : search.endsWith('$')
+              ? name.endsWith(search.slice(0, -1))
+              : name.includes(search);
+        const perPage = Number(req.query.per_page ?? 20);
+        const page = Number(req.query.page ?? 1);
+        const all = [...this.git.branches]
+          .filter(([name]) => matches(name))
+          .sort(([a], [b]) => (a < b ? -1 : 1));
+        return {
+          body: all.slice((page - 1) * perPage, page * perPage).map(([name, sha]) => ({
+            name,
+            merged: false,
+            protected: false,
+            default: name === 'main',
+            developers_can_push: false,
+            developers_can_merge: false,
+            can_push: true,
+            web_url: `${this.webUrl()}/-/tree/${name}`,
+            commit: gitLabCommit(this, sha),
+          })),
+          headers: { 'x-page': String(page), 'x-per-page': String(perPage), 'x-total': String(all.length) },
+        };
+      }),
+    );
+    http.on(
+      'DELETE',
+      `${p}/repository/branches/:branch`,
+      own((_req, params) => {
+        if (!this.git.branches.delete(params.branch!)) return gitlabNotFound('Branch');
+        return { status: 204 };
+      }),
+    );
     http.on(
       'POST',
       `${p}/repository/commits`,

@@ -68,6 +68,17 @@ export const GITLAB_ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'GET',
+    path: '/projects/:id/repository/branches',
+    doc: 'branches.md#list-repository-branches',
+    optional: ['search', 'regex', ...PAGINATION],
+  },
+  {
+    method: 'DELETE',
+    path: '/projects/:id/repository/branches/:branch',
+    doc: 'branches.md#delete-repository-branch',
+  },
+  {
+    method: 'GET',
     path: '/projects/:id/repository/tree',
     doc: 'repositories.md#list-repository-tree',
     optional: ['path', 'ref', 'recursive', ...PAGINATION],

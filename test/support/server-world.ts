@@ -1,7 +1,9 @@
 import { pino } from 'pino';
 import { createGantryServer, type GantryServer, type ServerOptions } from '../../src/entry/server/server.ts';
+import type { ServerSettings } from '../../src/entry/server/settings.ts';
 import { FakeGitHub } from './fake-github.ts';
 import { FakeGitLab } from './fake-gitlab.ts';
+import { exampleResponse } from './github-openapi.ts';
 import { exampleGitops } from './gitops-fixture.ts';
 import { appPrivateKey, githubExample, inRepository, WEBHOOK_SECRET } from './webhooks.ts';
 
@@ -40,7 +42,10 @@ function capture() {
 const key = appPrivateKey();
 
 /** The example GitOps repo as a monorepo: it also deploys itself as app `web`. */
-export async function githubServer(options: Partial<ServerOptions> = {}): Promise<ServerWorld<FakeGitHub>> {
+export async function githubServer(
+  options: Partial<ServerOptions> = {},
+  settings: Partial<ServerSettings> = {},
+): Promise<ServerWorld<FakeGitHub>> {
   const files = exampleGitops();
   files['.gantry.yml'] += '\ndeploy: { repo: shop/gitops, app: web, trigger: tag }\n';
   const fake = new FakeGitHub(files);
@@ -53,6 +58,10 @@ export async function githubServer(options: Partial<ServerOptions> = {}): Promis
       repository_selection: 'all',
     },
   }));
+  // apps#get-a-repository-installation-for-the-authenticated-app (jobs that know only a repository).
+  fake.http.on('GET', '/repos/:owner/:repo/installation', () => ({
+    body: { ...exampleResponse<Record<string, unknown>>('GET', '/repos/{owner}/{repo}/installation'), id: 1 },
+  }));
   const { logs, log } = capture();
   const server = await createGantryServer(
     {
@@ -61,6 +70,7 @@ export async function githubServer(options: Partial<ServerOptions> = {}): Promis
       github: { appId: '1', privateKey: key, secret: WEBHOOK_SECRET, baseUrl: FakeGitHub.origin },
       botName: 'gantry',
       logLevel: 'info',
+      ...settings,
     },
     { githubFetch: fake.http.fetch, githubThrottle: false, log, retry: FAST_RETRY, ...options },
   );
@@ -82,7 +92,10 @@ export function githubTagPush(fake: FakeGitHub, tag: string) {
 
 export const GITLAB_SECRET = 'gitlab-faults-secret';
 
-export async function gitlabServer(options: Partial<ServerOptions> = {}): Promise<ServerWorld<FakeGitLab>> {
+export async function gitlabServer(
+  options: Partial<ServerOptions> = {},
+  settings: Partial<ServerSettings> = {},
+): Promise<ServerWorld<FakeGitLab>> {
   const files = exampleGitops();
   files['.gantry.yml'] += '\ndeploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
   const fake = new FakeGitLab(files);
@@ -98,6 +111,7 @@ export async function gitlabServer(options: Partial<ServerOptions> = {}): Promis
       },
       botName: 'gantry',
       logLevel: 'info',
+      ...settings,
     },
     { gitlabDispatcher: fake.http.agent, log, retry: FAST_RETRY, ...options },
   );

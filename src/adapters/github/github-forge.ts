@@ -16,6 +16,7 @@ import type {
   TreeEntry,
 } from '../../ports/forge.ts';
 import { BoundedMap } from '../shared/bounded-map.ts';
+import * as branches from './branches.ts';
 import * as comments from './comments.ts';
 import { branchHead, moveBranch, type ParentFacts, writeCommit } from './commit.ts';
 import { call, callOrNull } from './errors.ts';
@@ -98,6 +99,18 @@ export class GitHubForge implements Forge {
 
   branchHead(repo: RepoPath, branch: string): Promise<string | null> {
     return branchHead(this.#client, parseRepo(repo), branch);
+  }
+
+  listBranches(repo: RepoPath, prefix: string): Promise<Array<{ name: string; sha: string }>> {
+    return branches.listBranches(this.#client, parseRepo(repo), prefix);
+  }
+
+  commitMessage(repo: RepoPath, sha: string): Promise<string> {
+    return branches.commitMessage(this.#client, parseRepo(repo), sha);
+  }
+
+  deleteBranch(repo: RepoPath, branch: string): Promise<void> {
+    return branches.deleteBranch(this.#client, parseRepo(repo), branch);
   }
 
   async defaultBranch(repo: RepoPath): Promise<string> {

@@ -15,6 +15,7 @@ import type {
   TreeEntry,
 } from '../../ports/forge.ts';
 import { BoundedMap } from '../shared/bounded-map.ts';
+import * as branches from './branches.ts';
 import { createGitLabClients, type GitLabApi, type GitLabConnection, type GraphqlCall } from './client.ts';
 import { branchHead, writeCommit } from './commit.ts';
 import { call, callOrNull } from './errors.ts';
@@ -118,6 +119,18 @@ export class GitLabForge implements Forge {
 
   branchHead(repo: RepoPath, branch: string): Promise<string | null> {
     return branchHead(this.#api, project(repo), branch);
+  }
+
+  listBranches(repo: RepoPath, prefix: string): Promise<Array<{ name: string; sha: string }>> {
+    return branches.listBranches(this.#api, project(repo), prefix);
+  }
+
+  commitMessage(repo: RepoPath, sha: string): Promise<string> {
+    return branches.commitMessage(this.#api, project(repo), sha);
+  }
+
+  deleteBranch(repo: RepoPath, branch: string): Promise<void> {
+    return branches.deleteBranch(this.#api, project(repo), branch);
   }
 
   async defaultBranch(repo: RepoPath): Promise<string> {

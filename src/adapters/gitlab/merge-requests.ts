@@ -44,13 +44,19 @@ export async function findMergeRequest(
     api.MergeRequests.all({
       projectId: project,
       sourceBranch: head,
-      // GitLab's `closed` excludes merged MRs; the caller only needs to know it was declined.
-      state: state === 'open' ? 'opened' : 'closed',
+      // GitLab's `closed` excludes merged MRs; the port's `closed` means "merged or not", as on
+      // GitHub (the orphan sweep must see a merged one), so that asks for all and filters.
+      ...(state === 'open' ? { state: 'opened' } : {}),
       perPage: 100,
       maxPages: 1,
     }),
   )) as unknown as GlMergeRequest[];
-  const mine = list.map(toPullRequest).filter((mr) => mr.head === head && !mr.fromFork);
+  const mine = list
+    .map(toPullRequest)
+    .filter(
+      (mr) =>
+        mr.head === head && !mr.fromFork && (state === 'open' ? mr.state === 'open' : mr.state !== 'open'),
+    );
   mine.sort((a, b) => (state === 'open' ? a.number - b.number : b.number - a.number));
   return mine[0] ?? null;
 }

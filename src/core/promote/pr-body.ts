@@ -114,6 +114,11 @@ function fit(parts: {
   return body;
 }
 
+/** The hidden metadata line of a body written by `renderPromotionBody` (commits carry it too). */
+export function promotionMarker(body: string): string | undefined {
+  return new RegExp(`<!-- ${MARKER}:[A-Za-z0-9_-]+ -->`).exec(body)?.[0];
+}
+
 /** Reads back the metadata of a body written by `renderPromotionBody`; undefined if none. */
 export function parsePromotionBody(body: string): PromotionMetadata | undefined {
   const match = new RegExp(`<!-- ${MARKER}:([A-Za-z0-9_-]+) -->`).exec(body);

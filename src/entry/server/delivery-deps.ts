@@ -11,7 +11,16 @@ import type { Delivery, DeliveryDeps } from './delivery-jobs.ts';
  * the delivery's installation (and, for another owner's repository, that repository's
  * installation), GitLab through the configured token.
  */
-export function deliveryDeps(runner: BotRunner, options: { probot?: Probot; gitlab?: Forge }): DeliveryDeps {
+export interface DeliveryForges {
+  deps: DeliveryDeps;
+  /** The forge for one repository, as a job that holds only (kind, installation, repo) reaches it. */
+  forge(kind: 'github' | 'gitlab', repo: RepoPath): Promise<Forge>;
+}
+
+export function deliveryForges(
+  runner: BotRunner,
+  options: { probot?: Probot; gitlab?: Forge },
+): DeliveryForges {
   const installations = new Map<string, number>();
   /** Probot's auth errors are Octokit's: typed here, so a 5xx or rate limit on the token is retried. */
   const auth = async (id?: number) => {
@@ -26,13 +35,12 @@ export function deliveryDeps(runner: BotRunner, options: { probot?: Probot; gitl
       );
     }
   };
-  const github = async (delivery: Delivery) => {
-    const forge: Forge = new GitHubForge(await auth(delivery.installation));
-    const work = delivery.work;
-    const eventOwner = (work.kind === 'comment' ? work.comment.repo : work.repo).split('/')[0];
-    const forgeFor = async (repo: RepoPath): Promise<Forge> => {
+  /** The event's own forge for its owner's repositories; another owner's through its installation. */
+  const githubFor =
+    (forge: Forge | undefined, eventOwner: string | undefined) =>
+    async (repo: RepoPath): Promise<Forge> => {
       const [owner, name] = [repo.slice(0, repo.indexOf('/')), repo.slice(repo.indexOf('/') + 1)];
-      if (owner === eventOwner) return forge;
+      if (forge && owner === eventOwner) return forge;
       let id = installations.get(owner);
       if (id === undefined) {
         const jwt = await auth();
@@ -45,12 +53,20 @@ export function deliveryDeps(runner: BotRunner, options: { probot?: Probot; gitl
       }
       return new GitHubForge(await auth(id));
     };
-    return runner.deps(forge, forgeFor);
+  const gitlab = () => {
+    if (!options.gitlab) throw new Error('a GitLab delivery needs GITLAB_URL and GITLAB_TOKEN');
+    return options.gitlab;
   };
-  return async (delivery) => {
-    if (delivery.forge === 'github') return github(delivery);
-    const gitlab = options.gitlab;
-    if (!gitlab) throw new Error('a GitLab delivery needs GITLAB_URL and GITLAB_TOKEN');
-    return runner.deps(gitlab, async () => gitlab);
+  return {
+    async deps(delivery: Delivery) {
+      if (delivery.forge === 'gitlab') return runner.deps(gitlab(), async () => gitlab());
+      const forge: Forge = new GitHubForge(await auth(delivery.installation));
+      const work = delivery.work;
+      const eventOwner = (work.kind === 'comment' ? work.comment.repo : work.repo).split('/')[0];
+      return runner.deps(forge, githubFor(forge, eventOwner));
+    },
+    async forge(kind, repo) {
+      return kind === 'gitlab' ? gitlab() : githubFor(undefined, undefined)(repo);
+    },
   };
 }

@@ -57,14 +57,24 @@ export function deliveryHandler(
   runner: DeliveryRunner,
   depsFor: DeliveryDeps,
   retry: DeliveryRetry,
+  /** Told, once a delivery is done (either way), every repository it reached: they get swept. */
+  reached: (delivery: Delivery, repos: ReadonlySet<string>) => Promise<void> = async () => {},
 ): JobHandler<Delivery> {
   const { telemetry, log } = runner;
   return async (delivery, meta) => {
     const labels = { forge: delivery.forge, event: delivery.event };
     const fields = { delivery: delivery.id, ...labels, attempt: meta.attempt };
     let deps: ChatOpsDeps | undefined;
+    const repos = new Set([repoOf(delivery.work)]);
     const work = async (): Promise<Outcome> => {
-      deps = await depsFor(delivery);
+      const built = await depsFor(delivery);
+      deps = {
+        ...built,
+        forgeFor: (repo) => {
+          repos.add(repo);
+          return built.forgeFor(repo);
+        },
+      };
       if (delivery.unlessBranch) {
         const repo = repoOf(delivery.work);
         if ((await deps.forge.branchHead(repo, delivery.unlessBranch)) !== null)
@@ -78,6 +88,9 @@ export function deliveryHandler(
       stop();
       telemetry.deliveries.inc({ ...labels, outcome: outcome.action });
       log.info({ ...fields, ...outcome }, `${delivery.forge} ${delivery.event}: ${outcome.action}`);
+      await reached(delivery, repos).catch((e: unknown) =>
+        log.warn({ ...fields, err: e }, 'could not schedule a sweep'),
+      );
     } catch (error) {
       stop();
       // In the policy's time: a scaled test clock runs the deadline as fast as the waits.
@@ -106,6 +119,9 @@ export function deliveryHandler(
       log.error(
         { ...fields, err: error, reason: decision.reason, reported: where },
         `${delivery.forge} ${delivery.event} delivery ${delivery.id} failed for good (${decision.reason}): ${message}; reported: ${where}`,
+      );
+      await reached(delivery, repos).catch((e: unknown) =>
+        log.warn({ ...fields, err: e }, 'could not schedule a sweep'),
       );
       throw error;
     }

@@ -11,13 +11,14 @@ import type { Forge } from '../../ports/forge.ts';
 import type { Jobs } from '../../ports/jobs.ts';
 import { BotRunner } from './bot-runner.ts';
 import { botMetrics, createJobs, jobForges, watchCanaries } from './canary-jobs.ts';
-import { deliveryDeps } from './delivery-deps.ts';
-import { DELIVERY_QUEUE, type DeliveryRetry, deliveryHandler } from './delivery-jobs.ts';
+import { deliveryForges } from './delivery-deps.ts';
+import { DELIVERY_QUEUE, type Delivery, type DeliveryRetry, deliveryHandler } from './delivery-jobs.ts';
 import { githubApp } from './github-app.ts';
 import { githubSetupHandler } from './github-setup.ts';
 import { gitlabReceiver } from './gitlab-receiver.ts';
 import { send } from './http.ts';
 import type { ServerSettings } from './settings.ts';
+import { SWEEP_QUEUE, scheduleSweep, sweepHandler } from './sweep-jobs.ts';
 import { createTelemetry } from './telemetry.ts';
 
 /** gantry's version: onboarding PRs pin the include and the Action to `v<version>`. */
@@ -30,6 +31,8 @@ const { version: VERSION } = JSON.parse(
 export const GITHUB_PATH = '/api/github/webhooks';
 export const GITLAB_PATH = '/api/gitlab/webhooks';
 export const MAX_GITHUB_BODY = 25 * 1024 * 1024;
+/** How often a repository gantry worked on is swept for orphaned gantry/* branches. */
+export const DEFAULT_SWEEP_MS = 15 * 60_000;
 
 /** Test seams: where forge HTTP requests go, and the clock. */
 export interface ServerOptions {
@@ -240,7 +243,14 @@ export async function createGantryServer(
       url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       listening = true;
       const forges = { ...(probot ? { probot } : {}), ...(gitlabForge ? { gitlab: gitlabForge } : {}) };
-      jobs.process(DELIVERY_QUEUE, deliveryHandler(runner, deliveryDeps(runner, forges), retry));
+      const delivered = deliveryForges(runner, forges);
+      const sweepMs = settings.sweepMs ?? DEFAULT_SWEEP_MS;
+      const sweep = (delivery: Delivery, repos: ReadonlySet<string>) =>
+        Promise.all(
+          [...repos].map((repo) => scheduleSweep(jobs, { forge: delivery.forge, repo }, sweepMs)),
+        ).then(() => {});
+      jobs.process(DELIVERY_QUEUE, deliveryHandler(runner, delivered.deps, retry, sweep));
+      jobs.process(SWEEP_QUEUE, sweepHandler(runner, delivered, jobs, sweepMs));
       watchCanaries(runner, jobs, jobForges(forges));
       log.info(
         {

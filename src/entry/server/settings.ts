@@ -23,6 +23,8 @@ export interface ServerSettings {
    * lock over once this has passed. Default 30 s.
    */
   jobLockMs?: number;
+  /** How often repositories gantry worked on are swept for orphaned gantry/* branches (GANTRY_SWEEP_MS). */
+  sweepMs?: number;
   /** The name `@<name> …` commands may use. */
   botName: string;
   logLevel: string;
@@ -75,11 +77,13 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
     ...optionalMs(env, 'GANTRY_RETRY_DEADLINE_MS', 'deadlineMs'),
   };
   const lock = optionalMs(env, 'GANTRY_JOB_LOCK_MS', 'jobLockMs');
+  const sweep = optionalMs(env, 'GANTRY_SWEEP_MS', 'sweepMs');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     ...(Object.keys(retry).length ? { retry } : {}),
     ...lock,
+    ...sweep,
     ...(github ? { github } : {}),
     ...(gitlab ? { gitlab } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),

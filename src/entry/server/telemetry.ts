@@ -48,8 +48,15 @@ export function createTelemetry() {
     labelNames: ['forge', 'event', 'reason'] as const,
     registers: [registry],
   });
+  const sweeps = new Counter({
+    name: 'gantry_orphan_branches_total',
+    help: 'gantry/* branches the sweep found without a PR, by what it did (opened the PR, deleted the branch)',
+    labelNames: ['forge', 'action'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    sweeps,
     deliveries,
     duration,
     forgeCalls,
