@@ -191,3 +191,24 @@ describe('gantry serve on GitLab with forge faults', () => {
     );
   });
 });
+
+describe('gantry serve stopping (SIGTERM)', () => {
+  it('answers 503 on webhooks and /readyz while it drains, finishes the accepted delivery, then closes', async () => {
+    world = await gitlabServer();
+    const fake = world.fake;
+    // A slow forge keeps the accepted delivery running while the server stops.
+    fake.http.fault('POST', MRS, { delayMs: 600 });
+    const url = world.server.url;
+    expect((await deliverGitLabWithId(url, 'Pipeline Hook', gitlabTagPipeline(fake, 'v1.6.0'), 'evt-drain')).status).toBe(202);
+    while (fake.http.injected.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const stopping = world.server.stop();
+    const late = await deliverGitLabWithId(url, 'Pipeline Hook', gitlabTagPipeline(fake, 'v1.7.0'), 'evt-late');
+    expect(late).toEqual({ status: 503, text: '{"error":"shutting down"}' });
+    expect((await fetch(`${url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    await stopping;
+    expect(fake.mergeRequests.map((m) => m.title)).toEqual(['Release web to dev: 1.5.0-rc.1 → 1.6.0']);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    world = await gitlabServer(); // afterEach stops this one
+  });
+});

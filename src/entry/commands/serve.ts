@@ -17,7 +17,7 @@ export function registerServe(program: Command, _io: Io, _exit: (code: number) =
       const settings = readSettings({ ...process.env, ...(options.port ? { PORT: options.port } : {}) });
       const server = await createGantryServer(settings);
       await server.start();
-      // Runs until a signal: stop accepting, finish deliveries in flight, then exit.
+      // Runs until a signal: stop accepting (503), finish deliveries in flight, then exit.
       await new Promise<void>((resolve) => {
         const stop = () => {
           server.stop().then(resolve, resolve);
@@ -25,5 +25,7 @@ export function registerServe(program: Command, _io: Io, _exit: (code: number) =
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
+      // Probot's Redis client for shared throttling has no close: do not let it hold the exit.
+      setTimeout(() => process.exit(), 2000).unref();
     });
 }
