@@ -127,6 +127,32 @@ describe('Prometheus adapter', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('a 429 with Retry-After is retried no sooner than asked; a Retry-After past the cap ends the retries at once', async () => {
+    let calls = 0;
+    const times: number[] = [];
+    const server = await stub((_, res) => {
+      times.push(Date.now());
+      if (++calls === 1) {
+        res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': '3' });
+        return res.end('Too Many Requests');
+      }
+      sendJson(res, 200, { status: 'success', data: { resultType: 'matrix', result: [] } });
+    });
+    // 3 s × 0.05: 150 ms, where the backoff alone would be 1 ms.
+    const prometheus = new PrometheusMetrics({ url: server.url, backoffMs: 1, waitScale: 0.05 });
+    expect(await prometheus.queryRange({ ...range, query: 'x' })).toEqual([]);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(140);
+    const busy = await stub((_, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '3600' });
+      res.end('maintenance');
+    });
+    const error = await failure(
+      new PrometheusMetrics({ url: busy.url, backoffMs: 1 }).queryRange({ ...range, query: 'x' }),
+    );
+    expect(error.message).toMatch(/asked to retry after 3600 s/);
+    expect(busy.requests).toHaveLength(1);
+  });
+
   it('gives up after the retries with the last error and the number of attempts', async () => {
     const server = await stub((_, res) => {
       res.writeHead(502);

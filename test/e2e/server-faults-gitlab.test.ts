@@ -199,10 +199,18 @@ describe('gantry serve stopping (SIGTERM)', () => {
     // A slow forge keeps the accepted delivery running while the server stops.
     fake.http.fault('POST', MRS, { delayMs: 600 });
     const url = world.server.url;
-    expect((await deliverGitLabWithId(url, 'Pipeline Hook', gitlabTagPipeline(fake, 'v1.6.0'), 'evt-drain')).status).toBe(202);
+    expect(
+      (await deliverGitLabWithId(url, 'Pipeline Hook', gitlabTagPipeline(fake, 'v1.6.0'), 'evt-drain'))
+        .status,
+    ).toBe(202);
     while (fake.http.injected.length === 0) await new Promise((r) => setTimeout(r, 10));
     const stopping = world.server.stop();
-    const late = await deliverGitLabWithId(url, 'Pipeline Hook', gitlabTagPipeline(fake, 'v1.7.0'), 'evt-late');
+    const late = await deliverGitLabWithId(
+      url,
+      'Pipeline Hook',
+      gitlabTagPipeline(fake, 'v1.7.0'),
+      'evt-late',
+    );
     expect(late).toEqual({ status: 503, text: '{"error":"shutting down"}' });
     expect((await fetch(`${url}/readyz`)).status).toBe(503);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);

@@ -1,4 +1,5 @@
 import { MetricsError } from '../../core/errors.ts';
+import { retryAfterMs } from '../../core/retry/headers.ts';
 import type { Metrics, RangeQuery, Series, TimeRange } from '../../ports/metrics.ts';
 import { apiError, parseQueryResponse } from './response.ts';
 
@@ -13,12 +14,21 @@ export interface PrometheusOptions {
   retries?: number;
   /** Pause before the first retry; doubles for each further one. */
   backoffMs?: number;
+  /**
+   * A 429/503 whose Retry-After asks for at most this long is retried after that wait; a
+   * longer one is not waited for in-request (the analysis fails, inconclusive). Default 30 s.
+   */
+  maxRetryAfterMs?: number;
+  /** Multiplies every wait (tests). Default 1. */
+  waitScale?: number;
   /** Larger responses are refused (a query that matched far too many series). */
   maxResponseBytes?: number;
   fetch?: typeof fetch;
 }
 
-type Attempt = { ok: true; body: unknown } | { ok: false; error: MetricsError; retry: boolean };
+type Attempt =
+  | { ok: true; body: unknown }
+  | { ok: false; error: MetricsError; retry: boolean; retryAfterMs?: number | undefined };
 
 /**
  * The Prometheus HTTP API (also Thanos, Mimir, Cortex, VictoriaMetrics): POSTed form
@@ -32,6 +42,8 @@ export class PrometheusMetrics implements Metrics {
   readonly #timeoutMs: number;
   readonly #retries: number;
   readonly #backoffMs: number;
+  readonly #maxRetryAfterMs: number;
+  readonly #waitScale: number;
   readonly #maxBytes: number;
   readonly #fetch: typeof fetch;
 
@@ -55,6 +67,8 @@ export class PrometheusMetrics implements Metrics {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retries = options.retries ?? 2;
     this.#backoffMs = options.backoffMs ?? 250;
+    this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+    this.#waitScale = options.waitScale ?? 1;
     this.#maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     this.#fetch = options.fetch ?? fetch;
   }
@@ -96,12 +110,25 @@ export class PrometheusMetrics implements Metrics {
       timeout: `${Math.max(1, Math.floor(this.#timeoutMs / 1000))}s`,
     });
     let last: MetricsError | undefined;
+    let asked: number | undefined;
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
-      if (attempt > 0) await sleep(this.#backoffMs * 2 ** (attempt - 1));
+      if (attempt > 0)
+        await sleep(Math.max(this.#backoffMs * 2 ** (attempt - 1), asked ?? 0) * this.#waitScale);
       const result = await this.#attempt(new URL(path, this.#base), form);
       if (result.ok) return result.body;
       last = result.error;
       if (!result.retry) throw result.error;
+      // Retry-After: honoured when it is short; a long one ends the retries now.
+      asked = result.retryAfterMs;
+      if (asked !== undefined && asked > this.#maxRetryAfterMs) {
+        throw new MetricsError(
+          `${last.message} (asked to retry after ${Math.round(asked / 1000)} s)`,
+          last.errorType,
+          {
+            cause: last,
+          },
+        );
+      }
     }
     const attempts = this.#retries + 1;
     throw new MetricsError(
@@ -121,6 +148,7 @@ export class PrometheusMetrics implements Metrics {
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
     let text: string;
     let status: number;
+    let retryAfter: number | undefined;
     try {
       const response = await this.#fetch(url, {
         method: 'POST',
@@ -137,6 +165,7 @@ export class PrometheusMetrics implements Metrics {
         redirect: 'error',
       });
       status = response.status;
+      retryAfter = retryAfterMs((name) => response.headers.get(name) ?? undefined, Date.now());
       text = await readLimited(response, this.#maxBytes);
     } catch (error) {
       if (error instanceof MetricsError) return { ok: false, error, retry: false };
@@ -185,12 +214,18 @@ export class PrometheusMetrics implements Metrics {
       const message = transient
         ? `Prometheus failed (HTTP ${status}, ${refused.errorType}): ${refused.error}`
         : `Prometheus refused the query (${refused.errorType}): ${refused.error}`;
-      return { ok: false, retry: transient, error: new MetricsError(message, refused.errorType) };
+      return {
+        ok: false,
+        retry: transient,
+        retryAfterMs: retryAfter,
+        error: new MetricsError(message, refused.errorType),
+      };
     }
     const hint = status === 401 || status === 403 ? ' (check canary.prometheus.auth)' : '';
     return {
       ok: false,
       retry: transient,
+      retryAfterMs: retryAfter,
       error: new MetricsError(
         `Prometheus answered HTTP ${status}${hint}: ${snippet(text)}`,
         transient ? 'unavailable' : 'bad_response',
