@@ -20,6 +20,9 @@ export interface BullMqOptions {
   log?: JobsLog;
 }
 
+/** Completed jobs kept for `rememberMs` per queue, at most (bounds Redis memory). */
+const REMEMBER_AT_MOST = 20_000;
+
 /**
  * Durable jobs on Redis with BullMQ: delayed jobs live in Redis, so a restarted or another
  * replica's worker runs them; a job whose worker died mid-run is taken up again. Two
@@ -53,7 +56,9 @@ export class BullMqJobs implements Jobs {
       backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
       // Finished jobs leave Redis, so their id can be used again (the port's dedup semantics);
       // completed ones only after `rememberMs`, failed ones at once.
-      removeOnComplete: options.rememberMs ? { age: Math.ceil(options.rememberMs / 1000) } : true,
+      removeOnComplete: options.rememberMs
+        ? { age: Math.ceil(options.rememberMs / 1000), count: REMEMBER_AT_MOST }
+        : true,
       removeOnFail: true,
     });
     return { id: options.id ?? job.id ?? '' };

@@ -62,6 +62,11 @@ export function deliveryHandler(
 ): JobHandler<Delivery> {
   const { telemetry, log } = runner;
   return async (delivery, meta) => {
+    // Read back from Redis: a payload that is not a delivery (another version's) cannot run.
+    if (typeof delivery?.id !== 'string' || typeof delivery.work?.kind !== 'string') {
+      log.error({ id: meta.id }, `delivery job ${meta.id} dropped: not a delivery`);
+      return;
+    }
     const labels = { forge: delivery.forge, event: delivery.event };
     const fields = { delivery: delivery.id, ...labels, attempt: meta.attempt };
     let deps: ChatOpsDeps | undefined;
