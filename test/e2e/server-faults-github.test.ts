@@ -113,6 +113,19 @@ describe('gantry serve on GitHub with forge faults', () => {
     }
   });
 
+  it('a slow answer past the request timeout is given up on and retried: one PR', async () => {
+    world = await githubServer(
+      { retry: { baseMs: 1000, maxMs: 4000, deadlineMs: 600_000, scale: 0.02, random: () => 0.5 } },
+      { requestTimeoutMs: 200 },
+    );
+    const fake = world.fake;
+    fake.http.fault('POST', PULLS, { delayMs: 1500 });
+    await deliverGitHub(world.server.url, 'push', githubTagPush(fake, 'v1.6.0'), { delivery: 'gh-slow' });
+    await world.server.runner.idle();
+    expectOneReleasePr(fake);
+    expect(world.logs.some((l) => /retrying in/.test(l.msg))).toBe(true);
+  });
+
   it('a 422 on PR create fails at once and visibly: gantry/release error on the tag commit, metric, log', async () => {
     const fake = await release(
       'POST',

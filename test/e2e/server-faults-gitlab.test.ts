@@ -81,6 +81,24 @@ describe('gantry serve on GitLab with forge faults', () => {
     }
   });
 
+  it('a slow answer past the request timeout is given up on and retried: one MR', async () => {
+    world = await gitlabServer(
+      { retry: { baseMs: 1000, maxMs: 4000, deadlineMs: 600_000, scale: 0.02, random: () => 0.5 } },
+      { requestTimeoutMs: 200 },
+    );
+    const fake = world.fake;
+    fake.http.fault('POST', MRS, { delayMs: 1500 });
+    await deliverGitLabWithId(
+      world.server.url,
+      'Pipeline Hook',
+      gitlabTagPipeline(fake, 'v1.6.0'),
+      'evt-slow',
+    );
+    await world.server.runner.idle();
+    expectOneReleaseMr(fake);
+    expect(world.logs.find((l) => /retrying in/.test(l.msg))?.msg).toMatch(/timed out/);
+  });
+
   it('a 429 with Retry-After on the GraphQL file read waits as asked, then releases', async () => {
     const fake = await release({
       method: 'POST',

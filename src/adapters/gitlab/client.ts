@@ -10,6 +10,8 @@ export interface GitLabConnection {
   token: string;
   /** An undici dispatcher for every request (tests, proxies). */
   dispatcher?: RequestInit['dispatcher'];
+  /** A request unanswered after this long fails as retryable (504). Default 60 s. */
+  timeoutMs?: number;
 }
 
 export type GitLabApi = InstanceType<typeof Gitlab<false>>;
@@ -47,6 +49,7 @@ export function createGitLabClients(connection: GitLabConnection): GitLabClients
     oauthToken: connection.token,
     // One request per call; typed errors say how long to wait (gitbeaker's retry loop ignores it).
     requesterFn: singleAttemptRequester,
+    queryTimeout: connection.timeoutMs ?? 60_000,
     // gitbeaker hands `agent` to fetch as its undici dispatcher.
     ...(connection.dispatcher ? { agent: connection.dispatcher as never } : {}),
   });
@@ -57,6 +60,7 @@ export function createGitLabClients(connection: GitLabConnection): GitLabClients
         method: 'POST',
         headers: { authorization: `Bearer ${connection.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(connection.timeoutMs ?? 60_000),
         ...(connection.dispatcher ? { dispatcher: connection.dispatcher } : {}),
       } as RequestInit);
     } catch (error) {

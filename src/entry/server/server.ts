@@ -31,6 +31,17 @@ const { version: VERSION } = JSON.parse(
 export const GITHUB_PATH = '/api/github/webhooks';
 export const GITLAB_PATH = '/api/gitlab/webhooks';
 export const MAX_GITHUB_BODY = 25 * 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** `fetch` that gives up after `ms` (Octokit reports it as a failed request: retryable). */
+function withTimeout(inner: typeof fetch, ms: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return inner(input, { ...init, signal });
+  };
+}
+
 /** How often a repository gantry worked on is swept for orphaned gantry/* branches. */
 export const DEFAULT_SWEEP_MS = 15 * 60_000;
 
@@ -116,6 +127,7 @@ export async function createGantryServer(
   const log = options.log ?? pino({ level: settings.logLevel, name: 'gantry' });
   const telemetry = createTelemetry();
   const jobs = options.jobs ?? createJobs(settings.redisUrl, log.child({ name: 'jobs' }), settings.jobLockMs);
+  const requestTimeoutMs = settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const retry: DeliveryRetry = {
     policy: {
       ...DEFAULT_RETRY,
@@ -160,7 +172,8 @@ export async function createGantryServer(
       secret: settings.github.secret,
       log: log.child({ name: 'probot' }),
       ...(settings.github.baseUrl ? { baseUrl: settings.github.baseUrl } : {}),
-      ...(options.githubFetch ? { request: { fetch: options.githubFetch } } : {}),
+      // A hung request would hold its job (and the repository's lock) for ever.
+      request: { fetch: withTimeout(options.githubFetch ?? fetch, requestTimeoutMs) },
       // Probot's Octokit paces writes (≥ 1 s apart, GitHub's advice against secondary rate
       // limits); tests against a fake switch that off.
       Octokit: options.githubThrottle === false ? UnthrottledOctokit : ServerOctokit,
@@ -185,6 +198,7 @@ export async function createGantryServer(
         host: settings.gitlab.url,
         token: settings.gitlab.token,
         ...(options.gitlabDispatcher ? { dispatcher: options.gitlabDispatcher } : {}),
+        timeoutMs: requestTimeoutMs,
       })
     : undefined;
   const gitlab: Route | undefined =

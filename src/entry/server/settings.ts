@@ -23,6 +23,8 @@ export interface ServerSettings {
    * lock over once this has passed. Default 30 s.
    */
   jobLockMs?: number;
+  /** A forge request unanswered after this long fails and is retried (GANTRY_REQUEST_TIMEOUT_MS, default 60 s). */
+  requestTimeoutMs?: number;
   /** How often repositories gantry worked on are swept for orphaned gantry/* branches (GANTRY_SWEEP_MS). */
   sweepMs?: number;
   /** The name `@<name> …` commands may use. */
@@ -78,12 +80,14 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
   };
   const lock = optionalMs(env, 'GANTRY_JOB_LOCK_MS', 'jobLockMs');
   const sweep = optionalMs(env, 'GANTRY_SWEEP_MS', 'sweepMs');
+  const timeout = optionalMs(env, 'GANTRY_REQUEST_TIMEOUT_MS', 'requestTimeoutMs');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     ...(Object.keys(retry).length ? { retry } : {}),
     ...lock,
     ...sweep,
+    ...timeout,
     ...(github ? { github } : {}),
     ...(gitlab ? { gitlab } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
