@@ -24,6 +24,8 @@ afterEach(async () => {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(bridges.splice(0).map((b) => b.close()));
+  // Each test starts from an empty Redis: no jobs, locks or remembered ids of the one before.
+  await redis.command('FLUSHALL');
 });
 afterAll(async () => {
   await redis?.stop();
@@ -145,4 +147,61 @@ describe('three gantry serve replicas on one redis-server', () => {
     for (const r of survivors) r.child.kill('SIGTERM');
     expect(await Promise.all(survivors.map((r) => r.exited))).toEqual([0, 0]);
   }, 60_000);
+
+  it('one replica, killed with SIGKILL while a delivery runs, started again: the accepted delivery runs', async () => {
+    const files = exampleGitops();
+    files['.gantry.yml'] += '\ndeploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
+    const fake = new FakeGitLab(files);
+    let hung = false;
+    let release: () => void = () => {};
+    const bridge = await bridgeTo(FakeGitLab.origin, fake.http.agent, async (request) => {
+      if (hung || request.method !== 'POST' || !request.url?.endsWith('/merge_requests')) return;
+      hung = true;
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      throw new Error('the process is gone');
+    });
+    bridges.push(bridge);
+    const env = {
+      GITLAB_URL: bridge.url,
+      GITLAB_TOKEN: 'glpat-test',
+      GITLAB_WEBHOOK_SECRET: SECRET,
+      REDIS_URL: redis.url,
+      GANTRY_JOB_LOCK_MS: '1000',
+    };
+    const first = await startGantry(env, children);
+    const pipeline = {
+      object_kind: 'pipeline',
+      object_attributes: {
+        id: 8,
+        ref: 'v1.6.0',
+        tag: true,
+        sha: fake.git.branches.get('main'),
+        status: 'success',
+      },
+      project: { id: fake.projectId, path_with_namespace: fake.project, default_branch: 'main' },
+    };
+    expect(await deliver(first, 'Pipeline Hook', pipeline, 'evt-restart')).toBe(202);
+    await waitFor(
+      () => hung,
+      () => first.output.text,
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    release();
+    expect(fake.mergeRequests).toEqual([]);
+    const second = await startGantry(env, children);
+    await waitFor(
+      () => fake.mergeRequests.length === 1,
+      () => second.output.text,
+      20_000,
+    );
+    expect(fake.mergeRequests.map((m) => [m.source_branch, m.title])).toEqual([
+      ['gantry/dev/web', 'Release web to dev: 1.5.0-rc.1 → 1.6.0'],
+    ]);
+    expect(second.output.text).toMatch(/"delivery":"gitlab\/evt-restart"[^\n]*Pipeline Hook: created/);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 40_000);
 });
