@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.ts';
+import { loadPrivateKey } from './private-key.ts';
 
 /** A GitLab webhook secret for every project under a path (`group`, `group/sub`, `group/sub/project`). */
 export interface GitLabSecret {
@@ -28,8 +28,13 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`PORT: expected a port number, got "${env.PORT}"`);
-  const privateKey =
-    env.PRIVATE_KEY ?? (env.PRIVATE_KEY_PATH ? readFileSync(env.PRIVATE_KEY_PATH, 'utf8') : undefined);
+  const privateKey = loadPrivateKey(env);
+  if (Boolean(env.APP_ID) !== Boolean(privateKey))
+    throw new UsageError(
+      env.APP_ID
+        ? 'PRIVATE_KEY or PRIVATE_KEY_PATH: required with APP_ID'
+        : 'APP_ID: required with PRIVATE_KEY',
+    );
   let github: ServerSettings['github'];
   if (env.APP_ID && privateKey) {
     if (!env.WEBHOOK_SECRET)
@@ -37,7 +42,7 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
     const baseUrl = env.GHE_HOST ? `https://${env.GHE_HOST}/api/v3` : env.GITHUB_API_URL;
     github = {
       appId: env.APP_ID,
-      privateKey: privateKey.replace(/\\n/g, '\n'),
+      privateKey,
       secret: env.WEBHOOK_SECRET,
       ...(baseUrl ? { baseUrl } : {}),
     };
