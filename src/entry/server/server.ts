@@ -10,7 +10,7 @@ import type { Jobs } from '../../ports/jobs.ts';
 import { BotRunner } from './bot-runner.ts';
 import { botMetrics, createJobs, jobForges, watchCanaries } from './canary-jobs.ts';
 import { githubApp } from './github-app.ts';
-import { githubSetupHandler } from './github-setup.ts';
+import { githubSetupHandler, readRegistration } from './github-setup.ts';
 import { gitlabReceiver } from './gitlab-receiver.ts';
 import { send } from './http.ts';
 import type { ServerSettings } from './settings.ts';
@@ -100,7 +100,12 @@ export async function createGantryServer(
         ? middleware(request, response, () => send(response, 404, { error: 'not found' }))
         : send(response, 503, { error: 'shutting down' });
   } else {
-    setup = await githubSetupHandler({ host: settings.host, port: settings.port, log });
+    setup = githubSetupHandler({
+      registration: settings.registration ?? readRegistration({}),
+      webhooksPath: GITHUB_PATH,
+      log: log.child({ name: 'registration' }),
+      ...(options.githubFetch ? { fetch: options.githubFetch } : {}),
+    });
     github = (_request, response) =>
       send(response, 503, {
         error:
@@ -172,7 +177,9 @@ export async function createGantryServer(
       watchCanaries(runner, jobs, jobForges({ probot, ...(gitlabForge ? { gitlab: gitlabForge } : {}) }));
       log.info(
         {
-          github: settings.github ? 'app' : 'registration flow at /',
+          github: settings.github
+            ? 'app'
+            : `not configured: open ${settings.registration?.publicUrl ?? url}/ to register the App`,
           gitlab: settings.gitlab ? settings.gitlab.url : 'off',
           jobs: jobs.description,
         },

@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.ts';
+import { type RegistrationSettings, readRegistration } from './github-setup.ts';
 import { loadPrivateKey } from './private-key.ts';
 
 /** A GitLab webhook secret for every project under a path (`group`, `group/sub`, `group/sub/project`). */
@@ -12,6 +13,8 @@ export interface ServerSettings {
   host: string;
   /** GitHub App credentials; without them the server offers Probot's registration flow. */
   github?: { appId: string; privateKey: string; secret: string; baseUrl?: string };
+  /** Without GitHub App credentials: where the App registration flow runs (BASE_URL, GHE_HOST, GH_ORG). */
+  registration?: RegistrationSettings;
   /** `botUsername`: the token's user, whose notes are never commands (GITLAB_BOT_USERNAME). */
   gitlab?: { url: string; token: string; secrets: GitLabSecret[]; botUsername?: string };
   redisUrl?: string;
@@ -69,7 +72,7 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
-    ...(github ? { github } : {}),
+    ...(github ? { github } : { registration: readRegistration(env) }),
     ...(gitlab ? { gitlab } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     botName: env.GANTRY_BOT_NAME ?? 'gantry',
