@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
 import { GitLabForge } from '../../adapters/gitlab/index.ts';
@@ -13,6 +12,7 @@ import { githubApp } from './github-app.ts';
 import { githubSetupHandler, readRegistration } from './github-setup.ts';
 import { gitlabReceiver } from './gitlab-receiver.ts';
 import { send } from './http.ts';
+import { internalRoutes, listen } from './internal-routes.ts';
 import type { ServerSettings } from './settings.ts';
 import { createTelemetry } from './telemetry.ts';
 
@@ -43,6 +43,8 @@ export interface ServerOptions {
 export interface GantryServer {
   /** `http://host:port` once started. */
   readonly url: string;
+  /** The internal port's URL (METRICS_PORT), once started. */
+  readonly metricsUrl?: string;
   readonly runner: BotRunner;
   start(): Promise<void>;
   /** Stops accepting, finishes work in flight, closes. */
@@ -125,16 +127,11 @@ export async function createGantryServer(
       : undefined;
 
   let listening = false;
+  const probes = internalRoutes(telemetry, () => listening && runner.accepting);
+  const internal = settings.metricsPort !== undefined;
   const route = async (request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === '/healthz') return send(response, 200, 'ok\n', 'text/plain');
-    if (path === '/readyz') {
-      return listening && runner.accepting
-        ? send(response, 200, 'ready\n', 'text/plain')
-        : send(response, 503, 'not ready\n', 'text/plain');
-    }
-    if (path === '/metrics')
-      return send(response, 200, await telemetry.registry.metrics(), telemetry.registry.contentType);
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (await probes(path, response, { metrics: !internal })) return;
     if (path === GITHUB_PATH) {
       // GitHub caps webhook payloads at 25 MB and always sends Content-Length; Probot reads the
       // body whole, so anything bigger or unsized is refused before it is read.
@@ -153,26 +150,34 @@ export async function createGantryServer(
     if (setup && (await setup(request, response))) return;
     send(response, 404, { error: 'not found' });
   };
-  const server: Server = createServer((request, response) => {
-    route(request, response).catch((error: unknown) => {
-      log.error({ err: error }, 'request failed');
-      if (!response.headersSent) send(response, 500, { error: 'internal error' });
+  const serve = (handle: Route) =>
+    createServer((request, response) => {
+      Promise.resolve(handle(request, response)).catch((error: unknown) => {
+        log.error({ err: error }, 'request failed');
+        if (!response.headersSent) send(response, 500, { error: 'internal error' });
+      });
     });
-  });
+  const server: Server = serve(route);
+  const metricsServer = internal
+    ? serve(async (request, response) => {
+        const path = (request.url ?? '/').split('?')[0] ?? '/';
+        if (!(await probes(path, response, { metrics: true }))) send(response, 404, { error: 'not found' });
+      })
+    : undefined;
 
   let url = '';
+  let metricsUrl: string | undefined;
   return {
     get url() {
       return url;
     },
+    get metricsUrl() {
+      return metricsUrl;
+    },
     runner,
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(settings.port, settings.host, () => resolve());
-      });
-      const address = server.address() as AddressInfo;
-      url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      url = await listen(server, settings.port, settings.host);
+      if (metricsServer) metricsUrl = await listen(metricsServer, settings.metricsPort!, settings.host);
       listening = true;
       watchCanaries(runner, jobs, jobForges({ probot, ...(gitlabForge ? { gitlab: gitlabForge } : {}) }));
       log.info(
@@ -183,7 +188,7 @@ export async function createGantryServer(
           gitlab: settings.gitlab ? settings.gitlab.url : 'off',
           jobs: jobs.description,
         },
-        `gantry listening on ${url}`,
+        `gantry listening on ${url}${metricsUrl ? ` (metrics and health on ${metricsUrl})` : ''}`,
       );
     },
     async stop() {
@@ -195,6 +200,7 @@ export async function createGantryServer(
       await jobs.close();
       server.closeAllConnections();
       await closed;
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       listening = false;
     },
   };

@@ -11,6 +11,8 @@ export interface GitLabSecret {
 export interface ServerSettings {
   port: number;
   host: string;
+  /** METRICS_PORT: /metrics (and health) on their own port, kept off the public webhook port. */
+  metricsPort?: number;
   /** GitHub App credentials; without them the server offers Probot's registration flow. */
   github?: { appId: string; privateKey: string; secret: string; baseUrl?: string };
   /** Without GitHub App credentials: where the App registration flow runs (BASE_URL, GHE_HOST, GH_ORG). */
@@ -31,6 +33,9 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`PORT: expected a port number, got "${env.PORT}"`);
+  const metricsPort = env.METRICS_PORT === undefined ? undefined : Number(env.METRICS_PORT);
+  if (metricsPort !== undefined && (!/^\d+$/.test(env.METRICS_PORT!) || metricsPort > 65535))
+    throw new UsageError(`METRICS_PORT: expected a port number, got "${env.METRICS_PORT}"`);
   const privateKey = loadPrivateKey(env);
   if (Boolean(env.APP_ID) !== Boolean(privateKey))
     throw new UsageError(
@@ -72,6 +77,7 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
     ...(github ? { github } : { registration: readRegistration(env) }),
     ...(gitlab ? { gitlab } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
