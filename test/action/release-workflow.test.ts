@@ -29,7 +29,7 @@ describe('release workflow (gantry itself)', () => {
     expect(jobs.action!.needs).toEqual(['npm', 'image']);
   });
 
-  it('puts no ${{ }} expression inside a shell line (values go through env)', () => {
+  it('puts no expression inside a shell line (values go through env)', () => {
     for (const job of Object.values(workflow.jobs))
       for (const step of job.steps) expect(step.run ?? '').not.toMatch(/\$\{\{/);
   });
