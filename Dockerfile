@@ -26,9 +26,15 @@ COPY --from=build /package ./
 COPY package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
   && npm cache clean --force \
-  && rm -rf /root/.npm /tmp/*
+  && rm -rf /root/.npm /tmp/* \
+  && mkdir -p /var/lib/gantry \
+  && chown 1000:1000 /var/lib/gantry
 # The base image's `node` user, by number so that Kubernetes' runAsNonRoot can check it.
 USER 1000:1000
+# `gantry serve` reads .env from its working directory, and the registration flow writes the
+# App's credentials there: mount a volume here to keep them (docker-compose.yml does).
+WORKDIR /var/lib/gantry
+VOLUME /var/lib/gantry
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.METRICS_PORT || process.env.PORT) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
