@@ -60,7 +60,7 @@ export function podProblems(deployment: Obj): string[] {
 function botProblems(deployment: Obj): string[] {
   const out = podProblems(deployment);
   const c = deployment.spec.template.spec.containers[0];
-  const env = new Map((c.env ?? []).map((e: Obj) => [e.name, e]));
+  const env = new Map<string, Obj>((c.env ?? []).map((e: Obj) => [e.name, e]));
   if (c.livenessProbe?.httpGet?.path !== '/healthz') out.push('liveness probe is not /healthz');
   if (c.readinessProbe?.httpGet?.path !== '/readyz') out.push('readiness probe is not /readyz');
   const metricsPort = c.ports.find((p: Obj) => p.name === c.readinessProbe?.httpGet?.port)?.containerPort;
