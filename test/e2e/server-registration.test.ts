@@ -150,6 +150,34 @@ describe('gantry serve without an App: the manifest registration flow', () => {
     ).toBe(400);
   });
 
+  it('says what to do when .env cannot be written, without showing a credential', async () => {
+    await start();
+    const { action } = await offer();
+    await server.stop();
+    const settings = readSettings({ PORT: '0', HOST: '127.0.0.1', GITHUB_API_URL: API });
+    settings.registration!.envFile = join(dir, 'missing', '.env');
+    server = await createGantryServer(settings, {
+      log: pino({ level: 'silent' }),
+      githubFetch: github.fetch,
+    });
+    await server.start();
+    const fresh = (await offer()).action.searchParams.get('state');
+    expect(fresh).not.toBe(action.searchParams.get('state'));
+    const response = await fetch(`${server.url}/probot/setup?code=the-code&state=${fresh}`);
+    expect(response.status).toBe(500);
+    const html = await response.text();
+    const example = exampleResponse<{ id: number; html_url: string; webhook_secret: string }>(
+      'POST',
+      CONVERSIONS,
+      201,
+    );
+    expect(html).toContain(`APP_ID=${example.id}`);
+    expect(html).toContain(example.html_url);
+    expect(html).toMatch(/ENOENT/);
+    expect(html).not.toContain(example.webhook_secret);
+    expect(html).not.toContain('PRIVATE KEY');
+  });
+
   it('answers webhooks with 503 until the App is configured', async () => {
     await start();
     const response = await fetch(`${server.url}/api/github/webhooks`, { method: 'POST', body: '{}' });

@@ -102,13 +102,22 @@ export function githubSetupHandler(options: {
           message: `GitHub refused the code (HTTP ${status ?? '?'}); codes expire after an hour: start again at /probot`,
         });
       }
-      updateEnvFile(registration.envFile, {
-        APP_ID: String(app.id),
-        PRIVATE_KEY: app.pem,
-        WEBHOOK_SECRET: app.webhook_secret ?? '',
-        GITHUB_CLIENT_ID: app.client_id,
-        GITHUB_CLIENT_SECRET: app.client_secret,
-      });
+      try {
+        updateEnvFile(registration.envFile, {
+          APP_ID: String(app.id),
+          PRIVATE_KEY: app.pem,
+          WEBHOOK_SECRET: app.webhook_secret ?? '',
+          GITHUB_CLIENT_ID: app.client_id,
+          GITHUB_CLIENT_SECRET: app.client_secret,
+        });
+      } catch (error) {
+        // The code is spent and the App exists: say how to finish by hand, never showing a secret.
+        log.error({ err: error, app: app.html_url }, 'GitHub App registered, but .env could not be written');
+        return page(response, 500, {
+          kind: 'error',
+          message: `The App ${app.html_url} was created, but ${registration.envFile} could not be written (${(error as Error).message}). On the App's settings page generate a private key and set a webhook secret, then run gantry with APP_ID=${app.id}, PRIVATE_KEY and WEBHOOK_SECRET (docs/install.md).`,
+        });
+      }
       registered = app.html_url;
       log.info(
         { app: app.slug, envFile: registration.envFile },
