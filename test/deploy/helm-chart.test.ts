@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '../support/cli.ts';
+import { serverVariables } from '../support/server-env.ts';
 
 /**
  * The chart without a `helm` binary: values.schema.json (which Helm enforces on install)
@@ -98,6 +99,23 @@ describe('Helm chart deploy/helm/gantry', () => {
     }
     expect(deployment).toMatch(/livenessProbe:\n\s+httpGet:\n\s+path: \/healthz\n\s+port: metrics/);
     expect(deployment).toMatch(/readinessProbe:\n\s+httpGet:\n\s+path: \/readyz\n\s+port: metrics/);
+  });
+
+  it('sets only variables gantry serve reads', () => {
+    const deployment = templates.find((t) => t.file === 'deployment.yaml')!.text;
+    const literal = [...deployment.matchAll(/- name: ([A-Z][A-Z0-9_]*)$/gm)].map((m) => m[1]!);
+    const fromDicts = [...deployment.matchAll(/dict ((?:"[A-Z_]+" \S+ ?)+)/g)].flatMap((m) =>
+      [...m[1]!.matchAll(/"([A-Z_]+)"/g)].map((n) => n[1]!),
+    );
+    const known = serverVariables();
+    expect([...literal, ...fromDicts].filter((n) => !known.has(n))).toEqual([]);
+    expect(fromDicts.sort()).toEqual([
+      'APP_ID',
+      'GITLAB_TOKEN',
+      'GITLAB_WEBHOOK_SECRET',
+      'PRIVATE_KEY',
+      'WEBHOOK_SECRET',
+    ]);
   });
 
   it('renders the kinds deploy/kubernetes validates, and its appVersion is the package’s', () => {

@@ -8,6 +8,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../support/cli.ts';
+import { serverVariables } from '../support/server-env.ts';
 
 /** Kubernetes' own schemas (kubernetes-models) for the kinds gantry ships. */
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
@@ -93,6 +94,12 @@ describe('deploy/kubernetes', () => {
   it('runs non-root on a read-only root filesystem, credentials from Secrets, probes on the internal port', () => {
     expect(botProblems(bot())).toEqual([]);
     expect(podProblems(find('Deployment', 'gantry-redis'))).toEqual([]);
+  });
+
+  it('sets only variables gantry serve reads', () => {
+    const names = bot().spec.template.spec.containers[0].env.map((e: Obj) => e.name);
+    const known = serverVariables();
+    expect(names.filter((n: string) => !known.has(n))).toEqual([]);
   });
 
   it('selectors match the pods they are for', () => {
