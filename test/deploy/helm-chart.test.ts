@@ -69,6 +69,22 @@ describe('Helm chart deploy/helm/gantry', () => {
     expect(errors(edited({ 'redis.url': 'http://redis' }))).toHaveLength(1);
   });
 
+  it('templates have balanced actions: every if/range/with/define has its end', () => {
+    for (const { file, text } of templates) {
+      const actions = [...text.matchAll(/\{\{-?\s*(?:\/\*[\s\S]*?\*\/\s*)?(\w+)?[^}]*?-?\}\}/g)].map(
+        (m) => m[1] ?? '',
+      );
+      let depth = 0;
+      for (const word of actions) {
+        if (['if', 'range', 'with', 'define'].includes(word)) depth++;
+        if (word === 'end') depth--;
+        expect(depth, file).toBeGreaterThanOrEqual(0);
+      }
+      expect(depth, file).toBe(0);
+      expect(text.split('{{').length, file).toBe(text.split('}}').length);
+    }
+  });
+
   it('every .Values reference in the templates exists in values.yaml', () => {
     const missing: string[] = [];
     for (const { file, text } of templates) {
