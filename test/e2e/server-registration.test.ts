@@ -130,7 +130,11 @@ describe('gantry serve without an App: the manifest registration flow', () => {
     ).toBe(302);
     const text = readFileSync(join(dir, '.env'), 'utf8');
     expect(text.startsWith('LOG_LEVEL=debug\n')).toBe(true);
-    expect(text).not.toContain('old');
+    // The old App's lines are gone, the multi-line key's continuation lines too.
+    expect(
+      text.split('\n').filter((line) => /old/.test(line) && !/^PRIVATE_KEY="-----BEGIN RSA/.test(line)),
+    ).toEqual([]);
+    expect(text).not.toMatch(/^(APP_ID=old|old|-----END")$/m);
     expect(parseEnv(text).LOG_LEVEL).toBe('debug');
   });
 
