@@ -25,6 +25,9 @@ describe('release workflow (gantry itself)', () => {
     expect(build?.with).toMatchObject({ dockerfile: 'Dockerfile', context: '.' });
     expect(jobs.image!.permissions).toMatchObject({ packages: 'write' });
     expect(jobs.action!.steps.some((s) => s.run?.includes('git tag --force "$major"'))).toBe(true);
+    const checks = jobs.check!.steps.map((s) => s.run ?? '');
+    expect(checks.indexOf('sudo sh scripts/setup.sh --test')).toBeLessThan(checks.indexOf('npm test'));
+    expect(checks).toContain('npm test');
     for (const name of ['npm', 'image']) expect(jobs[name]!.needs).toBe('check');
     expect(jobs.action!.needs).toEqual(['npm', 'image']);
   });
