@@ -28,6 +28,7 @@ describe('release workflow (gantry itself)', () => {
     const checks = jobs.check!.steps.map((s) => s.run ?? '');
     expect(checks.indexOf('sudo sh scripts/setup.sh --test')).toBeLessThan(checks.indexOf('npm test'));
     expect(checks).toContain('npm test');
+    expect(checks).toContain('sudo sh scripts/setup.sh --test');
     for (const name of ['npm', 'image']) expect(jobs[name]!.needs).toBe('check');
     expect(jobs.action!.needs).toEqual(['npm', 'image']);
   });
