@@ -184,7 +184,7 @@ export async function createGantryServer(
         {
           github: settings.github
             ? 'app'
-            : `not configured: open ${settings.registration?.publicUrl ?? url}/ to register the App`,
+            : `not configured: open ${settings.registration?.publicUrl ?? url.replace(/:\/\/(0\.0\.0\.0|\[::\]):/, '://localhost:')}/ to register the App`,
           gitlab: settings.gitlab ? settings.gitlab.url : 'off',
           jobs: jobs.description,
         },
