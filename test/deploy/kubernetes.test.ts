@@ -6,7 +6,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { repoRoot } from '../support/cli.ts';
 import { serverVariables } from '../support/server-env.ts';
 
@@ -110,6 +110,22 @@ describe('deploy/kubernetes', () => {
     expect(matches(find('ServiceMonitor', 'gantry').spec.selector.matchLabels)).toBe(true);
     const ingressPaths = find('Ingress', 'gantry').spec.rules[0].http.paths.map((p: Obj) => p.path);
     expect(ingressPaths).toEqual(['/api/github/webhooks', '/api/gitlab/webhooks']);
+  });
+
+  it('the canary example’s workloads are valid and carry the track labels its selectors use', () => {
+    const base = join(repoRoot, 'examples/canary/apps/web/base');
+    const docs = ['deployment.yaml', 'service.yaml'].map(
+      (f) => parse(readFileSync(join(base, f), 'utf8')) as Obj,
+    );
+    expect(docs.map(schemaErrors).filter(Boolean)).toEqual([]);
+    const [deployment, service] = docs as [Obj, Obj];
+    expect(deployment.spec.template.metadata.labels).toEqual({ app: 'web', track: 'stable' });
+    expect(service.spec.selector).toEqual({ app: 'web' });
+    const canary = readFileSync(
+      join(repoRoot, 'examples/canary/apps/web/envs/prod-canary/kustomization.yaml'),
+      'utf8',
+    );
+    expect(canary).toContain('path: /spec/template/metadata/labels/track, value: canary');
   });
 
   it('the checks can fail', () => {
