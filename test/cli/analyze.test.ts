@@ -121,11 +121,11 @@ describe('gantry analyze without a usable Prometheus', () => {
         }),
       );
     });
+    // The file names this Prometheus: its credentials go there (and only there).
     const file = writeConfig(
-      config().replace(
-        '    timeout: 1s\n',
-        '    timeout: 1s\n    auth: { type: bearer, tokenEnv: PROM_TOKEN }\n',
-      ),
+      config()
+        .replace('http://127.0.0.1:1', url)
+        .replace('    timeout: 1s\n', '    timeout: 1s\n    auth: { type: bearer, tokenEnv: PROM_TOKEN }\n'),
     );
     const result = await gantryAsync([...base(file), '--prometheus', url, '--json'], {
       env: { PROM_TOKEN: 's3cret' },

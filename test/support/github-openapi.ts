@@ -162,3 +162,22 @@ export function exampleResponse<T = Json>(method: string, template: string, stat
   if (!first || !('value' in first)) throw new Error(`no example for ${method} ${template} ${status}`);
   return structuredClone(first.value) as T;
 }
+
+/** What is wrong with a fake's response body against the operation's documented response schema. */
+export function checkGitHubResponse(
+  method: string,
+  template: string,
+  status: number,
+  body: unknown,
+): string[] {
+  const op = (load().paths as Record<string, Json>)[template]?.[method.toLowerCase()] as Json | undefined;
+  if (!op) return [`${method} ${template}: no such operation in GitHub's REST description`];
+  const response = deref((op.responses as Json)[String(status)]);
+  const content = (response?.content as Json | undefined)?.['application/json'] as Json | undefined;
+  if (!content) return [`${method} ${template}: no documented JSON response for ${status}`];
+  const validate = ajv.compile(toJsonSchema(content.schema) as Json);
+  if (validate(body)) return [];
+  return (validate.errors ?? []).map(
+    (e) => `${method} ${template} ${status}: response${e.instancePath} ${e.message}`,
+  );
+}

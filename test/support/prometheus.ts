@@ -54,10 +54,15 @@ export interface RunningPrometheus {
  * `promtool tsdb create-blocks-from openmetrics`, on a free loopback port, with an empty
  * scrape configuration and a retention long enough for any fixed timestamp.
  */
-export async function startPrometheus(series: readonly SeriesSpec[]): Promise<RunningPrometheus> {
+export function startPrometheus(series: readonly SeriesSpec[]): Promise<RunningPrometheus> {
+  return startPrometheusWith(openMetrics(series));
+}
+
+/** The same from OpenMetrics text (`# EOF`-terminated, with timestamps), e.g. a shipped file. */
+export async function startPrometheusWith(text: string): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-prometheus-'));
   const data = join(dir, 'data');
-  writeFileSync(join(dir, 'series.om'), openMetrics(series));
+  writeFileSync(join(dir, 'series.om'), text);
   writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
   execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'series.om'), data], {
     stdio: 'pipe',

@@ -48,7 +48,11 @@ export function registerAnalyze(program: Command, io: Io, exit: (code: number) =
         );
         if (!config.canary) throw new ValidationError(`${options.config} has no "canary:" section`);
         const metrics = new PrometheusMetrics(
-          prometheusOptions(config.canary.prometheus, process.env, options.prometheus),
+          prometheusOptions(
+            forUrl(config.canary.prometheus, options.prometheus),
+            process.env,
+            options.prometheus,
+          ),
         );
         const result = await analyze({
           metrics,
@@ -72,6 +76,20 @@ export function registerAnalyze(program: Command, io: Io, exit: (code: number) =
         exit(EXIT.error);
       }
     });
+}
+
+type PrometheusSetting = NonNullable<Awaited<ReturnType<typeof loadConfig>>['canary']>['prometheus'];
+
+/**
+ * The file's credentials are for the Prometheus the file names: with `--prometheus` at
+ * another origin (a port-forward, a local Prometheus) they are neither demanded nor sent.
+ */
+function forUrl(setting: PrometheusSetting, override: string | undefined): PrometheusSetting {
+  if (override === undefined || typeof setting === 'string' || !('auth' in setting)) return setting;
+  const origin = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
+  if (origin(override) === origin(setting.url)) return setting;
+  const { auth: _, ...rest } = setting;
+  return rest as PrometheusSetting;
 }
 
 function parseEnd(text: string): Date {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
 import { GitLabForge } from '../../adapters/gitlab/index.ts';
@@ -14,9 +13,10 @@ import { botMetrics, createJobs, jobForges, watchCanaries } from './canary-jobs.
 import { deliveryForges } from './delivery-deps.ts';
 import { DELIVERY_QUEUE, type Delivery, type DeliveryRetry, deliveryHandler } from './delivery-jobs.ts';
 import { githubApp } from './github-app.ts';
-import { githubSetupHandler } from './github-setup.ts';
+import { githubSetupHandler, readRegistration } from './github-setup.ts';
 import { gitlabReceiver } from './gitlab-receiver.ts';
 import { send } from './http.ts';
+import { internalRoutes, listen } from './internal-routes.ts';
 import type { ServerSettings } from './settings.ts';
 import { SWEEP_QUEUE, scheduleSweep, sweepHandler } from './sweep-jobs.ts';
 import { createTelemetry } from './telemetry.ts';
@@ -65,6 +65,8 @@ export interface ServerOptions {
 export interface GantryServer {
   /** `http://host:port` once started. */
   readonly url: string;
+  /** The internal port's URL (METRICS_PORT), once started. */
+  readonly metricsUrl?: string;
   readonly runner: BotRunner;
   start(): Promise<void>;
   /** Stops accepting, finishes work in flight, closes. */
@@ -186,7 +188,12 @@ export async function createGantryServer(
         ? middleware(request, response, () => send(response, 404, { error: 'not found' }))
         : send(response, 503, { error: 'shutting down' });
   } else {
-    setup = await githubSetupHandler({ host: settings.host, port: settings.port, log });
+    setup = githubSetupHandler({
+      registration: settings.registration ?? readRegistration({}),
+      webhooksPath: GITHUB_PATH,
+      log: log.child({ name: 'registration' }),
+      ...(options.githubFetch ? { fetch: options.githubFetch } : {}),
+    });
     github = (_request, response) =>
       send(response, 503, {
         error:
@@ -207,16 +214,11 @@ export async function createGantryServer(
       : undefined;
 
   let listening = false;
+  const probes = internalRoutes(telemetry, () => listening && runner.accepting);
+  const internal = settings.metricsPort !== undefined;
   const route = async (request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === '/healthz') return send(response, 200, 'ok\n', 'text/plain');
-    if (path === '/readyz') {
-      return listening && runner.accepting
-        ? send(response, 200, 'ready\n', 'text/plain')
-        : send(response, 503, 'not ready\n', 'text/plain');
-    }
-    if (path === '/metrics')
-      return send(response, 200, await telemetry.registry.metrics(), telemetry.registry.contentType);
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (await probes(path, response, { metrics: !internal })) return;
     if (path === GITHUB_PATH) {
       // GitHub caps webhook payloads at 25 MB and always sends Content-Length; Probot reads the
       // body whole, so anything bigger or unsized is refused before it is read.
@@ -235,26 +237,34 @@ export async function createGantryServer(
     if (setup && (await setup(request, response))) return;
     send(response, 404, { error: 'not found' });
   };
-  const server: Server = createServer((request, response) => {
-    route(request, response).catch((error: unknown) => {
-      log.error({ err: error }, 'request failed');
-      if (!response.headersSent) send(response, 500, { error: 'internal error' });
+  const serve = (handle: Route) =>
+    createServer((request, response) => {
+      Promise.resolve(handle(request, response)).catch((error: unknown) => {
+        log.error({ err: error }, 'request failed');
+        if (!response.headersSent) send(response, 500, { error: 'internal error' });
+      });
     });
-  });
+  const server: Server = serve(route);
+  const metricsServer = internal
+    ? serve(async (request, response) => {
+        const path = (request.url ?? '/').split('?')[0] ?? '/';
+        if (!(await probes(path, response, { metrics: true }))) send(response, 404, { error: 'not found' });
+      })
+    : undefined;
 
   let url = '';
+  let metricsUrl: string | undefined;
   return {
     get url() {
       return url;
     },
+    get metricsUrl() {
+      return metricsUrl;
+    },
     runner,
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(settings.port, settings.host, () => resolve());
-      });
-      const address = server.address() as AddressInfo;
-      url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      url = await listen(server, settings.port, settings.host);
+      if (metricsServer) metricsUrl = await listen(metricsServer, settings.metricsPort!, settings.host);
       listening = true;
       const forges = { ...(probot ? { probot } : {}), ...(gitlabForge ? { gitlab: gitlabForge } : {}) };
       const delivered = deliveryForges(runner, forges);
@@ -268,11 +278,13 @@ export async function createGantryServer(
       watchCanaries(runner, jobs, jobForges(forges));
       log.info(
         {
-          github: settings.github ? 'app' : 'registration flow at /',
+          github: settings.github
+            ? 'app'
+            : `not configured: open ${settings.registration?.publicUrl ?? url.replace(/:\/\/(0\.0\.0\.0|\[::\]):/, '://localhost:')}/ to register the App`,
           gitlab: settings.gitlab ? settings.gitlab.url : 'off',
           jobs: jobs.description,
         },
-        `gantry listening on ${url}`,
+        `gantry listening on ${url}${metricsUrl ? ` (metrics and health on ${metricsUrl})` : ''}`,
       );
     },
     async stop() {
@@ -291,6 +303,7 @@ export async function createGantryServer(
       await sharedLock?.close();
       server.closeAllConnections();
       await closed;
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       listening = false;
     },
   };

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.ts';
+import { type RegistrationSettings, readRegistration } from './github-setup.ts';
+import { loadPrivateKey } from './private-key.ts';
 
 /** A GitLab webhook secret for every project under a path (`group`, `group/sub`, `group/sub/project`). */
 export interface GitLabSecret {
@@ -10,8 +11,12 @@ export interface GitLabSecret {
 export interface ServerSettings {
   port: number;
   host: string;
+  /** METRICS_PORT: /metrics (and health) on their own port, kept off the public webhook port. */
+  metricsPort?: number;
   /** GitHub App credentials; without them the server offers Probot's registration flow. */
   github?: { appId: string; privateKey: string; secret: string; baseUrl?: string };
+  /** Without GitHub App credentials: where the App registration flow runs (BASE_URL, GHE_HOST, GH_ORG). */
+  registration?: RegistrationSettings;
   /** `botUsername`: the token's user, whose notes are never commands (GITLAB_BOT_USERNAME). */
   gitlab?: { url: string; token: string; secrets: GitLabSecret[]; botUsername?: string };
   redisUrl?: string;
@@ -40,8 +45,16 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`PORT: expected a port number, got "${env.PORT}"`);
-  const privateKey =
-    env.PRIVATE_KEY ?? (env.PRIVATE_KEY_PATH ? readFileSync(env.PRIVATE_KEY_PATH, 'utf8') : undefined);
+  const metricsPort = env.METRICS_PORT === undefined ? undefined : Number(env.METRICS_PORT);
+  if (metricsPort !== undefined && (!/^\d+$/.test(env.METRICS_PORT!) || metricsPort > 65535))
+    throw new UsageError(`METRICS_PORT: expected a port number, got "${env.METRICS_PORT}"`);
+  const privateKey = loadPrivateKey(env);
+  if (Boolean(env.APP_ID) !== Boolean(privateKey))
+    throw new UsageError(
+      env.APP_ID
+        ? 'PRIVATE_KEY or PRIVATE_KEY_PATH: required with APP_ID'
+        : 'APP_ID: required with PRIVATE_KEY',
+    );
   let github: ServerSettings['github'];
   if (env.APP_ID && privateKey) {
     if (!env.WEBHOOK_SECRET)
@@ -49,7 +62,7 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
     const baseUrl = env.GHE_HOST ? `https://${env.GHE_HOST}/api/v3` : env.GITHUB_API_URL;
     github = {
       appId: env.APP_ID,
-      privateKey: privateKey.replace(/\\n/g, '\n'),
+      privateKey,
       secret: env.WEBHOOK_SECRET,
       ...(baseUrl ? { baseUrl } : {}),
     };
@@ -88,7 +101,8 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
     ...lock,
     ...sweep,
     ...timeout,
-    ...(github ? { github } : {}),
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    ...(github ? { github } : { registration: readRegistration(env) }),
     ...(gitlab ? { gitlab } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     botName: env.GANTRY_BOT_NAME ?? 'gantry',
