@@ -38,7 +38,7 @@ describe('updaters: a value not where the config says', () => {
   it('says what non-scalar it found at the key path, with its line', () => {
     const content = '# values\nimage:\n  tag:\n    major: 1\n';
     expect(error(() => writeArtifact(helm('image.tag'), 'prod/values.yaml', content, tag('2')))).toBe(
-      'prod/values.yaml:4: image.tag: expected a scalar value, found a mapping with keys "major"',
+      'prod/values.yaml:4: image.tag: expected a scalar value, found a mapping with keys "major"; point `key:` at the scalar inside it (e.g. image.tag.major)',
     );
   });
 
