@@ -1,5 +1,6 @@
 import { expandPath } from '../../config/paths.ts';
 import type { Artifact } from '../../config/schema.ts';
+import { ValidationError } from '../../errors.ts';
 import type { ArtifactState } from '../artifact-state.ts';
 import { verbatimFile } from './file.ts';
 import { helmValue } from './helm-value.ts';
@@ -73,4 +74,15 @@ export function baseFiles(
   files: ReadonlyMap<string, string | null>,
 ): BaseFile[] {
   return basePaths(artifact, values).map((path) => ({ path, content: files.get(path) ?? null }));
+}
+
+/** Runs an updater for one config entry; its refusal names the entry (`apps.web.artifacts[0]`). */
+export function forEntry<T>(entry: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof ValidationError) || error.message.includes(entry)) throw error;
+    const Kind = error.constructor as new (message: string, options?: { cause?: unknown }) => ValidationError;
+    throw new Kind(`${error.message} (${entry})`, { cause: error });
+  }
 }
