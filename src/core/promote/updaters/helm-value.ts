@@ -1,8 +1,11 @@
+import type { Scalar } from 'yaml';
 import { ValidationError } from '../../errors.ts';
 import { applyEdits, setScalar } from '../../yaml-edit/edits.ts';
+import { scanScalar } from '../../yaml-edit/fast-scalar.ts';
 import { insertPath } from '../../yaml-edit/insert-path.ts';
 import { MissingKeyError, resolveScalar } from '../../yaml-edit/resolve.ts';
-import { openScope, type ScopeSettings } from '../../yaml-edit/scope.ts';
+import { renderScalar } from '../../yaml-edit/scalar.ts';
+import { openScope, type ScopeSettings, segmentsOf } from '../../yaml-edit/scope.ts';
 import type { ArtifactState } from '../artifact-state.ts';
 import { expectVersion } from './kustomize-image.ts';
 import type { BaseFile, Updater } from './updater.ts';
@@ -15,6 +18,8 @@ import type { BaseFile, Updater } from './updater.ts';
  */
 export const helmValue: Updater<ScopeSettings> = {
   read(path, content, settings, bases = []) {
+    const fast = scanned(content, settings);
+    if (fast) return { kind: 'version', version: { tag: fast.value } };
     try {
       return { kind: 'version', version: { tag: locate(path, content, settings).value } };
     } catch (error) {
@@ -31,6 +36,14 @@ export const helmValue: Updater<ScopeSettings> = {
       );
     }
     const tag = version.tag;
+    const fast = scanned(content, settings);
+    if (fast) {
+      const insert = renderScalar({ type: fast.type } as Scalar, tag, false);
+      return {
+        content: applyEdits(content, [{ start: fast.start, end: fast.end, insert }]),
+        previous: { kind: 'version', version: { tag: fast.value } },
+      };
+    }
     const scope = within(settings, () => openScope(path, content, settings));
     let located: ReturnType<typeof resolveScalar>;
     try {
@@ -50,6 +63,12 @@ export const helmValue: Updater<ScopeSettings> = {
     };
   },
 };
+
+/** The line scan for the common case (plain keys in one plain file); undefined: parse the file. */
+function scanned(content: string, settings: ScopeSettings) {
+  if (settings.in !== undefined || settings.document !== undefined) return undefined;
+  return scanScalar(content, segmentsOf(settings.key));
+}
 
 function locate(path: string, content: string, settings: ScopeSettings) {
   return within(settings, () => {
