@@ -101,4 +101,24 @@ describe('layered Helm values (base:)', () => {
       'helm-guestbook/values-staging.yaml:2: image.tag: expected a scalar value, found a list of 1 item(s); point `key:` at one item (e.g. image.tag[0] or image.tag[name=…]) (apps.guestbook.artifacts[0])',
     );
   });
+
+  it('the config accepts in:, document: and a list of bases', () => {
+    const parsed = parseConfig({
+      file: '.gantry.yml',
+      content: `version: 1
+apps:
+  web:
+    artifacts:
+      - { kind: helm-value, path: "apps/{env}/web.yaml", in: spec.source.helm.values, key: image.tag, document: { kind: Application, metadata.name: web } }
+      - { kind: helm-value, path: "charts/web/values-{env}.yaml", key: image.tag, base: [charts/web/values.yaml, "charts/web/values-{app}.yaml"] }
+      - { kind: image-ref, path: "apps/{env}/web.yaml", key: spec.source.kustomize.images, image: ghcr.io/shop/web }
+environments:
+  - { name: dev }
+`,
+    });
+    expect(parsed.apps!.web!.artifacts[0]).toMatchObject({
+      in: 'spec.source.helm.values',
+      document: { kind: 'Application' },
+    });
+  });
 });
