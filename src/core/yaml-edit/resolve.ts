@@ -39,11 +39,12 @@ export function describeNode(node: unknown): string {
 }
 
 export function keysOf(map: YAMLMap<unknown, unknown>): string[] {
-  return map.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
+  return map.items.map((pair) => (isScalar(pair.key) ? scalarText(pair.key) : String(pair.key)));
 }
 
+/** The pair whose key is written `key` (a key `1.20` is "1.20", as a version is). */
 export function pairOf(map: YAMLMap<Node, Node | null>, key: string): Pair<Node, Node | null> | undefined {
-  return map.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key);
+  return map.items.find((pair) => isScalar(pair.key) && scalarText(pair.key) === key);
 }
 
 /** `missing`: the path stops at an absent key (or an empty document), not at a value of the wrong kind. */
@@ -86,7 +87,7 @@ function walk(file: YamlFile, docIndex: number, segments: readonly KeySegment[])
         item = seq.items.find((candidate) => {
           if (!isMap(candidate)) return false;
           const field = pairOf(candidate as YAMLMap<Node, Node | null>, segment.field)?.value;
-          return isScalar(field) && String(field.value) === segment.value;
+          return isScalar(field) && scalarText(field) === segment.value;
         });
         if (!item)
           return { ok: false, reason: `${soFar} has no item with ${segment.field}=${segment.value}` };
@@ -107,12 +108,19 @@ export function resolvePath(
   filter: DocumentFilter = [],
 ): Located {
   const path = formatKeyPath(segments);
-  if (file.docs.length === 0) throw new MissingKeyError(`${file.path}: ${path}: the file is empty`);
+  // YAML inside a block scalar: name the block's first line, as there is no key line to name.
+  const label = file.shift ? where(file, 0) : file.path;
+  if (file.docs.length === 0) throw new MissingKeyError(`${label}: ${path}: the file is empty`);
+  const chosen = file.docs.map((_, i) => selected(file, i, filter));
+  if (filter.length > 0 && !chosen.includes(true)) {
+    const wanted = filter.map((f) => `${formatKeyPath(f.segments)}=${f.value}`).join(', ');
+    throw new MissingKeyError(
+      `${label}: ${path}: no document of ${file.docs.length} has ${wanted} (document:)`,
+    );
+  }
   const steps = file.docs.map(
     (_, i): Step =>
-      selected(file, i, filter)
-        ? walk(file, i, segments)
-        : { ok: false, reason: 'not selected by document:' },
+      chosen[i] ? walk(file, i, segments) : { ok: false, reason: 'not selected by document:' },
   );
   const found = steps.flatMap((step) => (step.ok ? [step.located] : []));
   if (found.length === 1) return found[0]!;
@@ -126,7 +134,7 @@ export function resolvePath(
   const detail =
     file.docs.length === 1 ? reasons[0] : reasons.map((r, i) => `document ${i + 1}: ${r}`).join('; ');
   const missing = steps.every((step) => !step.ok && step.missing === true);
-  throw new (missing ? MissingKeyError : ValidationError)(`${file.path}: ${path}: not found: ${detail}`);
+  throw new (missing ? MissingKeyError : ValidationError)(`${label}: ${path}: not found: ${detail}`);
 }
 
 /** The key path is not in the file (as opposed to being there with the wrong kind of value). */
