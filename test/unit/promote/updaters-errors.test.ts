@@ -31,7 +31,7 @@ describe('updaters: a value not where the config says', () => {
   it('names the file, the key path and the keys that are there', () => {
     const content = 'image:\n  repository: web\n  pullPolicy: Always\n';
     expect(error(() => readArtifact(helm('image.tag'), 'prod/values.yaml', content))).toBe(
-      'prod/values.yaml: image.tag: not found: image has no key "tag" (it has keys "repository", "pullPolicy")',
+      'prod/values.yaml: image.tag: not found: image has no key "tag" (it has keys "repository", "pullPolicy"); if the file inherits it from a shared values file, name that file in `base:`',
     );
   });
 
@@ -96,7 +96,7 @@ describe('updaters: a value not where the config says', () => {
 
   it('refuses an empty file', () => {
     expect(error(() => readArtifact(helm('image.tag'), 'empty.yaml', ''))).toBe(
-      'empty.yaml: image.tag: the file is empty',
+      'empty.yaml: image.tag: the file is empty; if the file inherits it from a shared values file, name that file in `base:`',
     );
   });
 

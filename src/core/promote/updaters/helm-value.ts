@@ -23,7 +23,8 @@ export const helmValue: Updater<ScopeSettings> = {
     try {
       return { kind: 'version', version: { tag: locate(path, content, settings).value } };
     } catch (error) {
-      if (!(error instanceof MissingKeyError) || bases.length === 0) throw error;
+      if (!(error instanceof MissingKeyError)) throw error;
+      if (bases.length === 0) throw withBaseHint(error, settings);
       return inherited(settings, bases, error);
     }
   },
@@ -49,7 +50,8 @@ export const helmValue: Updater<ScopeSettings> = {
     try {
       located = within(settings, () => resolveScalar(scope.file, scope.key, scope.filter));
     } catch (error) {
-      if (!(error instanceof MissingKeyError) || bases.length === 0) throw error;
+      if (!(error instanceof MissingKeyError)) throw error;
+      if (bases.length === 0) throw withBaseHint(error, settings);
       const previous = inherited(settings, bases, error);
       if (previous.kind === 'version' && previous.version.tag === tag) return { content, previous };
       const edit = scope.toOuter(insertPath(scope.file, scope.key, tag, scope.filter));
@@ -94,6 +96,14 @@ function inherited(
   }
   const names = bases.map((b) => (b.content === null ? `${b.path} (absent)` : b.path)).join(', ');
   throw new MissingKeyError(`${missing.message}; not in its base file(s) either: ${names}`);
+}
+
+/** A key missing from a values file may be inherited from a shared one gantry was not told about. */
+function withBaseHint(error: MissingKeyError, settings: ScopeSettings): MissingKeyError {
+  if (settings.in !== undefined || settings.document !== undefined) return error;
+  return new MissingKeyError(
+    `${error.message}; if the file inherits it from a shared values file, name that file in \`base:\``,
+  );
 }
 
 /** Errors inside embedded YAML say which block they are about. */
