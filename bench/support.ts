@@ -20,6 +20,6 @@ export function time(fn: () => unknown, runs = 15, warmup = 3): number {
 export function report(name: string, subject: number, baselineName: string, baseline: number): void {
   const ratio = subject / baseline;
   console.log(
-    `${name}: gantry ${subject.toFixed(2)} ms, ${baselineName} ${baseline.toFixed(2)} ms, ratio ${ratio.toFixed(3)}× (lower is faster)`,
+    `${name}: gantry ${subject.toFixed(2)} ms, ${baselineName} ${baseline.toFixed(2)} ms, ratio ${ratio < 0.01 ? ratio.toPrecision(2) : ratio.toFixed(3)}× (lower is faster)`,
   );
 }

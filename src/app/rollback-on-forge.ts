@@ -10,6 +10,7 @@ import {
   resolveRollback,
   rollbackStates,
 } from '../core/promote/rollback.ts';
+import { basePaths } from '../core/promote/updaters/index.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
 import { applyPromotion, type PromotionOutcome, retryOnConflict } from './apply-promotion.ts';
 import type { BotDeps } from './deps.ts';
@@ -66,7 +67,10 @@ export async function rollbackOnForge(
       }
       const current = await forge.readFiles(
         repo,
-        destination.locations.flatMap((l) => app.artifacts.map((a) => pathAt(l, a))),
+        // Base files too: a layered values file may inherit the version it rolls back.
+        destination.locations.flatMap((l) =>
+          app.artifacts.flatMap((a) => [pathAt(l, a), ...basePaths(a, { env: l.name, app: request.app })]),
+        ),
         base,
       );
       const promotion = planRollback(config, {

@@ -98,6 +98,31 @@ function checkApps(config: GantryConfig): SemanticIssue[] {
       const unsafe = unsafePathReason(artifact.path);
       if (unsafe) issues.push({ path, message: `path "${artifact.path}" ${unsafe}` });
       for (const problem of placeholderProblems(artifact.path)) issues.push({ path, message: problem });
+      if (artifact.kind === 'helm-value' && artifact.base !== undefined) {
+        const bases = typeof artifact.base === 'string' ? [artifact.base] : artifact.base;
+        bases.forEach((base, k) => {
+          const at = [
+            'apps',
+            name,
+            'artifacts',
+            j,
+            'base',
+            ...(typeof artifact.base === 'string' ? [] : [k]),
+          ];
+          const problem =
+            unsafePathReason(base) ??
+            placeholderProblems(base).find((p) => p.startsWith('unknown placeholder')) ??
+            (base === artifact.path
+              ? "is the artifact's own path; expected a file of lower precedence"
+              : undefined);
+          if (problem) issues.push({ path: at, message: `base "${base}" ${problem}` });
+        });
+        if (artifact.in !== undefined)
+          issues.push({
+            path: ['apps', name, 'artifacts', j, 'base'],
+            message: 'base: and in: cannot be combined; base files are plain values files',
+          });
+      }
       const identity = JSON.stringify(artifact);
       if (seen.has(identity))
         issues.push({ path: ['apps', name, 'artifacts', j], message: 'duplicate artifact' });

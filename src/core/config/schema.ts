@@ -56,6 +56,19 @@ const keyPath = z
   })
   .describe('Key path: image.tag, containers[0].image, containers[name=web].image, annotations["a.b/c"].');
 
+const inBlock = keyPath.describe(
+  "Key path of a literal block scalar (|) that holds YAML, such as an Argo CD Application's spec.source.helm.values; `key` is looked up inside it and edited in place.",
+);
+const documentSelector = z
+  .record(keyPath, z.string())
+  .refine((value) => Object.keys(value).length > 0, 'expected at least one key path: value')
+  .describe(
+    'In a multi-document file, only the documents whose scalars at these key paths have these values, e.g. {kind: Application, metadata.name: web}.',
+  );
+const basePath = repoPath.describe(
+  "A values file of lower precedence ({env} and {app} allowed, not required), such as the chart's shared values.yaml.",
+);
+
 const artifact = z.discriminatedUnion('kind', [
   strictObject({
     kind: z
@@ -68,14 +81,26 @@ const artifact = z.discriminatedUnion('kind', [
     kind: z.literal('helm-value').describe('A scalar at a key path in a values file.'),
     path: envPath,
     key: keyPath,
+    in: inBlock.optional(),
+    document: documentSelector.optional(),
+    base: z
+      .union([basePath, z.array(basePath).min(1, 'expected at least one base file')])
+      .optional()
+      .describe(
+        'Layered values: base file(s), lowest precedence first. A key absent from `path` is inherited from the last base that has it; a promotion that changes it adds it to `path`.',
+      ),
   }),
   strictObject({
     kind: z
       .literal('image-ref')
       .describe('A full image reference repo:tag@digest at a key path (Deployment, Argo CD Application).'),
     path: envPath,
-    key: keyPath,
+    key: keyPath.describe(
+      'Key path of the reference; or of a list of "repo:tag" strings (Argo CD spec.source.kustomize.images), whose item that references `image` is edited.',
+    ),
     image: imageName.describe('The repository part the reference must have; only tag and digest change.'),
+    in: inBlock.optional(),
+    document: documentSelector.optional(),
   }),
   strictObject({
     kind: z.literal('file').describe('A file promoted verbatim from the source environment.'),

@@ -6,7 +6,7 @@ import { promotionBranch } from './branch-name.ts';
 import type { Location } from './environments.ts';
 import type { AppPromotion, FileUpdate, PlanInputs } from './plan.ts';
 import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
-import { updateArtifact } from './updaters/index.ts';
+import { baseFiles, forEntry, updateArtifact } from './updaters/index.ts';
 import { compareVersions, skippedVersions } from './version-order.ts';
 
 export interface AppChange {
@@ -52,7 +52,10 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
           `${path}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
         );
       }
-      const written = updateArtifact(artifact, path, current ?? '', state);
+      const bases = baseFiles(artifact, { env: location.name, app: name }, inputs.files);
+      const written = forEntry(`apps.${name}.artifacts[${i}] in ${location.name}`, () =>
+        updateArtifact(artifact, path, current ?? '', state, bases),
+      );
       if (from === undefined && written.previous?.kind === 'version') from = written.previous.version;
       if (written.content === current) return;
       changed = true;

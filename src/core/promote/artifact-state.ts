@@ -4,7 +4,9 @@ export interface Version {
   digest?: string;
 }
 
-export type ArtifactState = { kind: 'version'; version: Version } | { kind: 'content'; content: string };
+export type ArtifactState =
+  /** `origin`: the base file the version is inherited from, when the artifact's own file lacks it. */
+  { kind: 'version'; version: Version; origin?: string } | { kind: 'content'; content: string };
 
 /** `1.4.0`, `1.4.0@sha256:abcd…` (short digest) or `sha256:abcd…`. */
 export function formatVersion(version: Version | undefined, short = true): string {

@@ -7,7 +7,7 @@ import { planAppChange, primaryVersion } from './app-plan.ts';
 import { type ArtifactState, formatVersion, sameState } from './artifact-state.ts';
 import { type Location, resolveDestination, resolveSources } from './environments.ts';
 import type { PromotionMetadata } from './pr-body.ts';
-import { readArtifact } from './updaters/index.ts';
+import { baseFiles, basePaths, forEntry, readArtifact } from './updaters/index.ts';
 
 export interface PromotionRequest {
   /** Environment (`prod`: all its targets) or one target (`prod/eu-west`). */
@@ -65,9 +65,11 @@ export function promotionFiles(config: GantryConfig, request: PromotionRequest):
   for (const [name, app] of apps) {
     for (const artifact of app.artifacts) {
       for (const location of destination.locations) {
-        paths.add(expandPath(artifact.path, { env: location.name, app: name }));
-        for (const source of sources.get(location.name)!)
-          paths.add(expandPath(artifact.path, { env: source.name, app: name }));
+        for (const place of [location, ...sources.get(location.name)!]) {
+          const values = { env: place.name, app: name };
+          paths.add(expandPath(artifact.path, values));
+          for (const base of basePaths(artifact, values)) paths.add(base);
+        }
       }
     }
   }
@@ -155,8 +157,10 @@ function memoStates(name: string, app: AppConfig, files: ReadonlyMap<string, str
   return (location: Location): ArtifactState[] => {
     let states = cache.get(location.name);
     if (!states) {
-      states = app.artifacts.map((a) =>
-        readState(a, expandPath(a.path, { env: location.name, app: name }), files),
+      states = app.artifacts.map((a, i) =>
+        forEntry(`apps.${name}.artifacts[${i}]`, () =>
+          readState(a, { env: location.name, app: name }, files),
+        ),
       );
       cache.set(location.name, states);
     }
@@ -179,13 +183,14 @@ function agreeingSource(name: string, candidates: Location[], read: (location: L
 
 function readState(
   artifact: Artifact,
-  path: string,
+  values: { env: string; app: string },
   files: ReadonlyMap<string, string | null>,
 ): ArtifactState {
+  const path = expandPath(artifact.path, values);
   const content = files.get(path);
   if (content === undefined || content === null)
     throw new ValidationError(`${path}: file not found in the source environment`);
-  return readArtifact(artifact, path, content);
+  return readArtifact(artifact, path, content, baseFiles(artifact, values, files));
 }
 
 function dependencyNotes(

@@ -7,7 +7,7 @@ import { type ArtifactState, formatVersion, sameState, type Version } from './ar
 import { promotionBranch } from './branch-name.ts';
 import { type Location, resolveDestination } from './environments.ts';
 import type { AppPromotion } from './plan.ts';
-import { readArtifact } from './updaters/index.ts';
+import { basePaths, readArtifact } from './updaters/index.ts';
 import { compareVersions } from './version-order.ts';
 
 /**
@@ -216,7 +216,11 @@ export interface RollbackToRequest {
 /** Files `planRollbackTo` reads: the destination files of the app's versioned artifacts. */
 export function rollbackToFiles(config: GantryConfig, request: RollbackToRequest): string[] {
   const { app, pathAt, locations } = resolveRollbackTo(config, request);
-  return locations.flatMap((l) => app.artifacts.filter((a) => a.kind !== 'file').map((a) => pathAt(l, a)));
+  return locations.flatMap((l) =>
+    app.artifacts
+      .filter((a) => a.kind !== 'file')
+      .flatMap((a) => [pathAt(l, a), ...basePaths(a, { env: l.name, app: request.app })]),
+  );
 }
 
 /**

@@ -2,11 +2,13 @@ import { expandPath } from '../config/paths.ts';
 import type { Artifact, GantryConfig } from '../config/schema.ts';
 import { formatVersion } from './artifact-state.ts';
 import { allLocations } from './environments.ts';
-import { readArtifact } from './updaters/index.ts';
+import { baseFiles, basePaths, readArtifact } from './updaters/index.ts';
 
 export interface StatusCell {
   location: string;
   version?: string;
+  /** The base file the version is inherited from (layered Helm values), when not the location's own file. */
+  origin?: string;
   /** Why there is no version: file missing, value not found… */
   problem?: string;
 }
@@ -24,7 +26,11 @@ function versionArtifact(artifacts: readonly Artifact[]): Artifact | undefined {
 export function statusFiles(config: GantryConfig): string[] {
   return Object.entries(config.apps ?? {}).flatMap(([app, settings]) => {
     const artifact = versionArtifact(settings.artifacts);
-    return artifact ? allLocations(config).map((l) => expandPath(artifact.path, { env: l.name, app })) : [];
+    if (!artifact) return [];
+    return allLocations(config).flatMap((l) => {
+      const values = { env: l.name, app };
+      return [expandPath(artifact.path, values), ...basePaths(artifact, values)];
+    });
   });
 }
 
@@ -40,10 +46,12 @@ export function statusMatrix(config: GantryConfig, files: ReadonlyMap<string, st
       if (content === undefined || content === null)
         return { location: location.name, problem: `${path} not found` };
       try {
-        const state = readArtifact(artifact, path, content);
+        const bases = baseFiles(artifact, { env: location.name, app }, files);
+        const state = readArtifact(artifact, path, content, bases);
         return {
           location: location.name,
           version: state.kind === 'version' ? formatVersion(state.version) : 'file',
+          ...(state.kind === 'version' && state.origin ? { origin: state.origin } : {}),
         };
       } catch (error) {
         return { location: location.name, problem: (error as Error).message };
@@ -59,7 +67,13 @@ export function formatStatus(matrix: StatusMatrix): string {
   const header = ['app', ...matrix.columns];
   const body = matrix.rows.map((row) => [
     row.app,
-    ...row.cells.map((c) => c.version ?? `(${c.problem ? 'missing' : '?'})`),
+    ...row.cells.map((c) =>
+      c.version === undefined
+        ? `(${c.problem ? 'missing' : '?'})`
+        : c.origin
+          ? `${c.version} (${c.origin.split('/').pop()})`
+          : c.version,
+    ),
   ]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
   const line = (cells: string[]) =>

@@ -123,11 +123,11 @@ export function asScalar(node: unknown): Scalar | undefined {
 }
 
 /** End of a pair's value text (before its trailing comment and line break). */
-function endOf(pair: Pair<Node, Node | null>): number {
+export function endOf(pair: Pair<Node, Node | null>): number {
   return (pair.value as Node | null)?.range?.[1] ?? (pair.key as Node).range![1];
 }
 
-function columnOf(text: string, offset: number): number {
+export function columnOf(text: string, offset: number): number {
   return offset - (text.lastIndexOf('\n', offset - 1) + 1);
 }
 
@@ -135,7 +135,7 @@ function columnOf(text: string, offset: number): number {
  * Offset just past the line break that ends the line containing `offset` (or the text's end).
  * Block collections end just after their last line break already; that offset is returned as is.
  */
-function lineEndAfter(text: string, offset: number): number {
+export function lineEndAfter(text: string, offset: number): number {
   if (offset > 0 && text[offset - 1] === '\n') return offset;
   const newline = text.indexOf('\n', offset);
   return newline < 0 ? text.length : newline + 1;

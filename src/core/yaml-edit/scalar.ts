@@ -3,8 +3,9 @@ import { parse, type Scalar } from 'yaml';
 /**
  * The source text for `value` written in place of `original`, in the same style when that
  * reads back as the same kind of value:
- *  - plain stays plain when YAML reads the new text back as `value` with the original's type
- *    (a plain `1.10` would become the number 1.1; `on` a boolean in YAML 1.1 tools) — else "…";
+ *  - plain stays plain when every reader takes the new text back as the string `value`: a
+ *    version is text, and Helm's untyped values would read a plain `1.20` as the number 1.2
+ *    (`on` as a boolean in YAML 1.1 tools) — else it is written "…";
  *  - 'single' and "double" quotes are kept, escaped as each style requires;
  *  - block scalars (| and >) become "double-quoted": a version never spans lines.
  */
@@ -20,8 +21,7 @@ export function renderScalar(original: Scalar | undefined, value: string, inFlow
   ) {
     return doubleQuoted(value);
   }
-  const wanted = original === undefined ? 'string' : typeof original.value;
-  return plainReadsAs(value, wanted, inFlow) ? value : doubleQuoted(value);
+  return plainReadsAs(value, 'string', inFlow) ? value : doubleQuoted(value);
 }
 
 /** Whether `text` written plain reads back as `text`, of type `type` (YAML 1.2 and 1.1 readers). */

@@ -31,14 +31,14 @@ describe('updaters: a value not where the config says', () => {
   it('names the file, the key path and the keys that are there', () => {
     const content = 'image:\n  repository: web\n  pullPolicy: Always\n';
     expect(error(() => readArtifact(helm('image.tag'), 'prod/values.yaml', content))).toBe(
-      'prod/values.yaml: image.tag: not found: image has no key "tag" (it has keys "repository", "pullPolicy")',
+      'prod/values.yaml: image.tag: not found: image has no key "tag" (it has keys "repository", "pullPolicy"); if the file inherits it from a shared values file, name that file in `base:`',
     );
   });
 
   it('says what non-scalar it found at the key path, with its line', () => {
     const content = '# values\nimage:\n  tag:\n    major: 1\n';
     expect(error(() => writeArtifact(helm('image.tag'), 'prod/values.yaml', content, tag('2')))).toBe(
-      'prod/values.yaml:4: image.tag: expected a scalar value, found a mapping with keys "major"',
+      'prod/values.yaml:4: image.tag: expected a scalar value, found a mapping with keys "major"; point `key:` at the scalar inside it (e.g. image.tag.major)',
     );
   });
 
@@ -96,7 +96,39 @@ describe('updaters: a value not where the config says', () => {
 
   it('refuses an empty file', () => {
     expect(error(() => readArtifact(helm('image.tag'), 'empty.yaml', ''))).toBe(
-      'empty.yaml: image.tag: the file is empty',
+      'empty.yaml: image.tag: the file is empty; if the file inherits it from a shared values file, name that file in `base:`',
+    );
+  });
+
+  it('says which documents a document: selector looked for', () => {
+    const artifact: Artifact = {
+      kind: 'helm-value',
+      path: 'a/{env}/apps.yaml',
+      key: 'spec.source.targetRevision',
+      document: { 'metadata.name': 'web' },
+    };
+    const content =
+      'metadata: {name: api}\nspec: {source: {targetRevision: 1.0.0}}\n---\nmetadata: {name: db}\n';
+    expect(error(() => readArtifact(artifact, 'apps.yaml', content))).toBe(
+      'apps.yaml: spec.source.targetRevision: no document of 2 has metadata.name=web (document:)',
+    );
+  });
+
+  it('refuses to write a version that spans lines (it would reach the PR title)', () => {
+    expect(
+      error(() => writeArtifact(helm('image.tag'), 'v.yaml', 'image:\n  tag: a\n', tag('1.0\nInjected'))),
+    ).toBe('v.yaml: expected a one-line tag to write, got "1.0\\nInjected"');
+  });
+
+  it('reads keys and versions by their text: a key 1.20 is not the number 1.2', () => {
+    expect(
+      readArtifact(helm('charts["1.20"].version'), 'v.yaml', 'charts:\n  1.20: {version: 010}\n'),
+    ).toEqual(tag('010'));
+  });
+
+  it('refuses a list at a version key with a hint to point into it', () => {
+    expect(error(() => readArtifact(imageRef, 'app.yaml', 'spec:\n  image:\n    - a\n'))).toMatch(
+      /^app\.yaml:3: spec\.image: no item references registry\.example\.com\/shop\/web/,
     );
   });
 });

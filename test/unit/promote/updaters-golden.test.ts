@@ -1,26 +1,28 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Artifact } from '../../../src/core/config/schema.ts';
-import type { ArtifactState } from '../../../src/core/promote/artifact-state.ts';
+import { ValidationError } from '../../../src/core/errors.ts';
 import { readArtifact, writeArtifact } from '../../../src/core/promote/updaters/index.ts';
+import { goldenCases, loadCase } from '../../support/updater-cases.ts';
 
-const dir = join(import.meta.dirname, '../../fixtures/updaters');
-
-/** Each case: before.yaml + case.json (artifact, state to write) → exactly after.yaml. */
+/**
+ * Each case: before.yaml + case.json (artifact, state to write) → exactly after.yaml, or the
+ * exact error. Shapes are modelled on public GitOps repositories (see docs/artifacts.md).
+ */
 describe('updaters: golden files', () => {
-  const cases = readdirSync(dir);
-
-  it.each(cases)('%s', (name) => {
-    const { artifact, state } = JSON.parse(readFileSync(join(dir, name, 'case.json'), 'utf8')) as {
-      artifact: Artifact;
-      state: ArtifactState;
-    };
-    const before = readFileSync(join(dir, name, 'before.yaml'), 'utf8');
-    const after = readFileSync(join(dir, name, 'after.yaml'), 'utf8');
-    const written = writeArtifact(artifact, 'file.yaml', before, state);
-    expect(written).toBe(after);
-    // The written file reads back as the state that was written.
-    expect(readArtifact(artifact, 'file.yaml', written)).toEqual(state);
+  it.each(goldenCases)('%s', (name) => {
+    const c = loadCase(name);
+    if (c.reads) expect(readArtifact(c.artifact, 'file.yaml', c.before, c.bases)).toEqual(c.reads);
+    if (c.error !== undefined) {
+      expect(() => writeArtifact(c.artifact, 'file.yaml', c.before, c.state, c.bases)).toThrow(
+        ValidationError,
+      );
+      expect(() => writeArtifact(c.artifact, 'file.yaml', c.before, c.state, c.bases)).toThrow(c.error);
+      expect(c.after).toBeUndefined();
+      return;
+    }
+    const written = writeArtifact(c.artifact, 'file.yaml', c.before, c.state, c.bases);
+    expect(written).toBe(c.after);
+    // The written file reads back as the state that was written (its own value, not a base's).
+    const read = readArtifact(c.artifact, 'file.yaml', written, c.bases);
+    expect(read.kind === 'version' ? { kind: read.kind, version: read.version } : read).toEqual(c.state);
   });
 });

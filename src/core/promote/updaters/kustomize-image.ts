@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { ValidationError } from '../../errors.ts';
+import { addListWithItem } from '../../yaml-edit/add-list.ts';
 import {
   appendMapItem,
   applyEdits,
@@ -9,7 +10,14 @@ import {
   type TextEdit,
 } from '../../yaml-edit/edits.ts';
 import { type KeySegment, parseKeyPath } from '../../yaml-edit/key-path.ts';
-import { describeNode, pairOf, resolvePath } from '../../yaml-edit/resolve.ts';
+import {
+  describeNode,
+  MissingKeyError,
+  pairOf,
+  resolvePath,
+  scalarText,
+  versionScalar,
+} from '../../yaml-edit/resolve.ts';
 import { parseYamlFile, where, type YamlFile } from '../../yaml-edit/yaml-file.ts';
 import type { ArtifactState, Version } from '../artifact-state.ts';
 import type { Updater } from './updater.ts';
@@ -27,16 +35,22 @@ export const kustomizeImage: Updater<{ image: string }> = {
   write(path, content, artifact, state) {
     const version = expectVersion(path, state);
     const file = parseYamlFile(path, content);
+    const fresh = (): [string, string][] => [
+      ['name', artifact.image],
+      ...(version.tag ? [['newTag', version.tag] as [string, string]] : []),
+      ...(version.digest ? [['digest', version.digest] as [string, string]] : []),
+    ];
+    if (imagesMissing(file)) {
+      // An overlay without `images:` (or `images: null`) gets the list with the entry.
+      return { content: applyEdits(content, addListWithItem(file, 'images', fresh())), previous: undefined };
+    }
     const { images, item } = findEntry(file, artifact.image);
     const edits: TextEdit[] = [];
     const previous: ArtifactState | undefined = item
       ? { kind: 'version', version: versionOf(file, item, artifact.image) }
       : undefined;
     if (!item) {
-      const fields: [string, string][] = [['name', artifact.image]];
-      if (version.tag) fields.push(['newTag', version.tag]);
-      if (version.digest) fields.push(['digest', version.digest]);
-      edits.push(appendMapItem(file, images, fields));
+      edits.push(appendMapItem(file, images, fresh()));
     } else {
       for (const [key, value] of [
         ['newTag', version.tag],
@@ -59,6 +73,17 @@ export const kustomizeImage: Updater<{ image: string }> = {
 };
 
 const IMAGES: KeySegment[] = (parseKeyPath('images') as { segments: KeySegment[] }).segments;
+
+/** No `images:` key in the kustomization, or one that holds nothing. */
+function imagesMissing(file: YamlFile): boolean {
+  try {
+    const { node } = resolvePath(file, IMAGES);
+    return node === null || (isScalar(node) && node.value === null);
+  } catch (error) {
+    if (error instanceof MissingKeyError) return true;
+    throw error;
+  }
+}
 
 function findEntry(
   file: YamlFile,
@@ -98,14 +123,11 @@ function findEntry(
 function versionOf(file: YamlFile, item: YAMLMap<Node, Node | null>, image: string): Version {
   const version: Version = {};
   for (const key of ['newTag', 'digest'] as const) {
-    const value = pairOf(item, key)?.value;
-    if (value === undefined) continue;
-    if (!isScalar(value) || value.value === null || typeof value.value === 'object') {
-      throw new ValidationError(
-        `${where(file, item.range![0])}: images[name=${image}].${key}: expected a scalar, found ${describeNode(value)}`,
-      );
-    }
-    version[key === 'newTag' ? 'tag' : 'digest'] = String(value.value);
+    const pair = pairOf(item, key);
+    if (pair === undefined) continue;
+    const at = where(file, (pair.value ?? pair.key)?.range?.[0] ?? item.range![0]);
+    const value = versionScalar(pair.value, at, `images[name=${image}].${key}`);
+    version[key === 'newTag' ? 'tag' : 'digest'] = scalarText(value);
   }
   if (!version.tag && !version.digest) {
     throw new ValidationError(
@@ -118,5 +140,12 @@ function versionOf(file: YamlFile, item: YAMLMap<Node, Node | null>, image: stri
 export function expectVersion(path: string, state: ArtifactState): Version {
   if (state.kind !== 'version')
     throw new ValidationError(`${path}: expected a version to write, got a whole file`);
+  for (const [field, value] of Object.entries(state.version)) {
+    // A version lands in PR titles, branch text and one-line YAML scalars.
+    if (typeof value === 'string' && (/[\r\n]/.test(value) || value.trim() === ''))
+      throw new ValidationError(
+        `${path}: expected a one-line ${field} to write, got ${JSON.stringify(value)}`,
+      );
+  }
   return state.version;
 }
