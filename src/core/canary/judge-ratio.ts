@@ -1,5 +1,6 @@
 import type { MetricConfig } from '../config/schema.ts';
 import { formatNumber, formatPercent } from './format.ts';
+import type { ExactCounts } from './judge.ts';
 import {
   alternativeOf,
   boundProblem,
@@ -27,15 +28,28 @@ type Side = { numerator: QueryOutcome; denominator: QueryOutcome };
  */
 export function judgeRatioMetric(
   metric: MetricConfig,
-  data: { canary: Side; baseline: Side; scale: number },
+  data: {
+    canary: Side;
+    baseline: Side;
+    scale: number;
+    exact?: { canary: ExactCounts; baseline: ExactCounts };
+  },
   settings: JudgeSettings,
   context: MetricContext,
 ): MetricResult {
   const result = emptyResult(metric, settings, context);
   const minSamples = metric.minSamples ?? settings.minSamples;
   const minTraffic = metric.ratio?.minTraffic ?? 100;
-  const side = (s: Side, what: string) =>
-    countSamples(s.numerator, s.denominator, settings.window, what, data.scale);
+  const side = (s: Side, what: 'canary' | 'baseline') => {
+    const steps = countSamples(s.numerator, s.denominator, settings.window, what, data.scale);
+    const exact = data.exact?.[what];
+    if (!exact || !('events' in steps)) return steps;
+    // The per-step queries still say which steps have data (and draw the chart); the counts
+    // come from the raw samples.
+    if ('error' in exact) return { kind: 'error' as const, reason: `${what} ${exact.error}` };
+    return { ...steps, events: exact.events, exposure: exact.exposure };
+  };
+  const exact = data.exact !== undefined;
   const canary = side(data.canary, 'canary');
   const baseline = side(data.baseline, 'baseline');
   const traffic = { canary: 0, baseline: 0 };
@@ -44,31 +58,37 @@ export function judgeRatioMetric(
     result.samples.canary = canary.steps;
     result.missing.canary = canary.missing;
     traffic.canary = canary.exposure;
+    if (canary.exposure > 0) result.canary = canary.events / canary.exposure;
   }
   if ('events' in baseline) {
     result.points.baseline = baseline.points;
     result.samples.baseline = baseline.steps;
     result.missing.baseline = baseline.missing;
     traffic.baseline = baseline.exposure;
+    if (baseline.exposure > 0) result.baseline = baseline.events / baseline.exposure;
   }
   result.traffic = traffic;
+  const count = (n: number) => formatCount(n, exact);
+  const sideCounts = (s: typeof canary, what: string) =>
+    'events' in s ? `${what} ${count(s.events)}/${count(s.exposure)}` : `${what}: no counts`;
+  const counts = `${sideCounts(canary, 'canary')}, ${sideCounts(baseline, 'baseline')}`;
   const trafficProblem = (exposure: number, what: string) =>
     exposure < minTraffic || exposure <= 0
-      ? `too little ${what} traffic: ${formatNumber(exposure)} events in the denominator (minimum ${formatNumber(minTraffic)})`
+      ? `too little ${what} traffic: ${count(exposure)} events in the denominator (minimum ${formatNumber(minTraffic)})`
       : undefined;
   const canaryProblem =
     dataProblem(canary, 'canary', settings, minSamples) ??
     ('events' in canary ? trafficProblem(canary.exposure, 'canary') : 'no canary data');
-  if (canaryProblem || !('events' in canary)) return { ...result, reason: canaryProblem ?? 'no canary data' };
-  result.canary = canary.events / canary.exposure;
-  const bound = boundProblem(metric, result.canary, 'rate');
+  if (canaryProblem || !('events' in canary))
+    return { ...result, reason: `${canaryProblem ?? 'no canary data'} (${counts})` };
+  const bound = result.canary === null ? undefined : boundProblem(metric, result.canary, 'rate');
   const baselineProblem =
     dataProblem(baseline, 'baseline', settings, minSamples) ??
     ('events' in baseline ? trafficProblem(baseline.exposure, 'baseline') : 'no baseline data');
   if (baselineProblem || !('events' in baseline)) {
     return bound
-      ? { ...result, verdict: 'fail', reason: bound }
-      : { ...result, reason: baselineProblem ?? 'no baseline data' };
+      ? { ...result, verdict: 'fail', reason: `${bound} (${counts})` }
+      : { ...result, reason: `${baselineProblem ?? 'no baseline data'} (${counts})` };
   }
   const base = baseline.events / baseline.exposure;
   const test = rateRatioTest(
@@ -79,7 +99,6 @@ export function judgeRatioMetric(
     alternativeOf(metric.direction),
     settings.confidence,
   );
-  const counts = `canary ${formatNumber(Math.round(canary.events))}/${formatNumber(canary.exposure)}, baseline ${formatNumber(Math.round(baseline.events))}/${formatNumber(baseline.exposure)}`;
   const noEvents = Number.isNaN(test.estimate);
   const breach = noEvents
     ? undefined
@@ -101,7 +120,7 @@ export function judgeRatioMetric(
     reason: bound ? (breach ? `${bound}; ${comparison}` : bound) : comparison,
     test: 'rate-ratio',
     baseline: base,
-    delta: result.canary - base,
+    delta: result.canary! - base,
     relative: noEvents ? null : test.estimate - 1,
     interval: {
       low: base > 0 ? absolute(test.low) : null,
@@ -111,4 +130,14 @@ export function judgeRatioMetric(
     },
     pValue: test.pValue,
   };
+}
+
+/**
+ * A count as an integer: exact counts are integers already (up to float noise of the
+ * differences); per-step sums of increase() are not, and are shown rounded with "≈".
+ */
+export function formatCount(n: number, exact: boolean): string {
+  const rounded = Math.round(n);
+  const text = rounded >= 1e7 ? formatNumber(rounded) : String(rounded);
+  return exact || Math.abs(n - rounded) < 1e-6 ? text : `≈${text}`;
 }

@@ -111,7 +111,9 @@ describe('query metrics', () => {
     ];
     for (const [canary, baseline, reason] of cases) {
       const r = judgeQueryMetric(metric(), { canary, baseline }, settings, context);
-      expect(r, reason).toMatchObject({ verdict: 'inconclusive', reason });
+      expect(r.verdict, reason).toBe('inconclusive');
+      // The reason, then what was measured on each side.
+      expect(r.reason.slice(0, reason.length), r.reason).toBe(reason);
     }
     const few = judgeQueryMetric(
       metric(),
@@ -119,7 +121,9 @@ describe('query metrics', () => {
       { ...settings, window: { start, end: start + 300, stepSeconds: 60 } },
       context,
     );
-    expect(few.reason).toBe('too few canary samples: 6 (minimum 10)');
+    expect(few.reason).toBe(
+      'too few canary samples: 6 (minimum 10) (canary median 1.01 over 6 of 6 steps; baseline median 1.01 over 6 of 6 steps)',
+    );
   });
 
   it('treats NaN gaps as missing steps and still decides on the rest', () => {
@@ -209,7 +213,8 @@ describe('ratio metrics', () => {
     );
     expect(none).toMatchObject({
       verdict: 'inconclusive',
-      reason: 'too little canary traffic: 0 events in the denominator (minimum 100)',
+      reason:
+        'too little canary traffic: 0 events in the denominator (minimum 100) (canary 0/0, baseline 31/31000)',
     });
     const absent = judgeRatioMetric(
       ratio(),
@@ -221,7 +226,10 @@ describe('ratio metrics', () => {
       settings,
       context,
     );
-    expect(absent.reason).toBe('no baseline data: the query returned no values in the window');
+    expect(absent.reason).toBe(
+      'no baseline data: the query returned no values in the window (canary 31/3100, baseline: no counts)',
+    );
+    expect(absent.canary).toBeCloseTo(0.01, 12);
   });
 
   it('corrects overlapping ranges with the scale factor, so counts are not double-counted', () => {
