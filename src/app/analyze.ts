@@ -37,7 +37,7 @@ export interface AnalyzeRequest {
 }
 
 /** Added to the configured timeout: the time the analysis needs besides waiting. */
-export const BUDGET_MARGIN_MS = 2000;
+export const BUDGET_MARGIN_MS = 1000;
 
 /** One query to run: which metric, which side, and which part of it. */
 interface Job {
@@ -92,19 +92,22 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
     }),
   );
   const budgetMs = request.budgetMs ?? configuredTimeoutMs(canary.prometheus) + BUDGET_MARGIN_MS;
+  const late: QueryOutcome = {
+    error: `no answer within the analysis' time budget of ${budgetMs / 1000}s (canary.prometheus.timeout plus ${BUDGET_MARGIN_MS / 1000}s)`,
+  };
   const outcomes = await withDeadline(budgetMs, (signal, expired) =>
-    mapLimit(jobs, request.concurrency ?? canary.parallelQueries, async (job) =>
-      expired(
-        run(() =>
-          job.raw
-            ? request.metrics.queryInstant(job.query, range.end, { signal })
-            : request.metrics.queryRange({ ...range, query: job.query, signal }),
-        ),
-        {
-          error: `no answer within the analysis' time budget of ${budgetMs / 1000}s (canary.prometheus.timeout plus ${BUDGET_MARGIN_MS / 1000}s)`,
-        },
-      ),
-    ),
+    mapLimit(jobs, request.concurrency ?? canary.parallelQueries, async (job) => {
+      const answer = run(() =>
+        job.raw
+          ? request.metrics.queryInstant(job.query, range.end, { signal })
+          : request.metrics.queryRange({ ...range, query: job.query, signal }),
+      );
+      // An adapter that gives up because it was aborted has not failed: the budget is spent.
+      return expired(
+        answer.catch((error: unknown) => (signal.aborted ? late : Promise.reject(error))),
+        late,
+      );
+    }),
   );
   const settings: JudgeSettings = {
     window: {
