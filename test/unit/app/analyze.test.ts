@@ -1,4 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { PrometheusMetrics } from '../../../src/adapters/prometheus/client.ts';
+import { prometheusOptions } from '../../../src/adapters/prometheus/options.ts';
 import { analyze, BUDGET_MARGIN_MS } from '../../../src/app/analyze.ts';
 import { mapLimit } from '../../../src/app/map-limit.ts';
 import { parseConfig } from '../../../src/core/config/index.ts';
@@ -245,6 +249,32 @@ describe('analyze use case', () => {
       "canary query failed: no answer within the analysis' time budget of 2s (canary.prometheus.timeout plus 1s) (canary: no values; baseline: no values)",
       "canary denominator query failed: no answer within the analysis' time budget of 2s (canary.prometheus.timeout plus 1s) (canary: no counts, baseline: no counts)",
     ]);
+  });
+
+  it('bounds the real Prometheus client too: a hung server, 1 s timeout and two retries take 2 s, not 3.75 s', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const server = createServer(() => {}); // accepts, never answers
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const base = config();
+      const withTimeout = { ...base, canary: { ...base.canary!, prometheus: { url, timeout: '1s' } } };
+      const metrics = new PrometheusMetrics(prometheusOptions(withTimeout.canary.prometheus, {}));
+      const started = Date.now();
+      const result = await analyze({
+        metrics,
+        config: withTimeout,
+        app: 'web',
+        environment: 'staging',
+        clock,
+      });
+      expect(Date.now() - started).toBeLessThan(1000 + BUDGET_MARGIN_MS + 500);
+      expect(result.metrics[0]!.reason).toMatch(/time budget of 2s/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('turns metrics failures into inconclusive metrics, and lets other errors through', async () => {
