@@ -226,7 +226,7 @@ describe('gantry analyze against a real Prometheus', () => {
       /^no canary data: the query returned no values in the window \(canary: no values; baseline median 0\.\d+ over 31 of 31 steps\)$/,
     );
     expect(errors.reason).toBe(
-      'too little canary traffic: 0 events in the denominator (minimum 100) (canary 0/0, baseline 150/30000)',
+      'too little canary traffic: 0 events in the denominator (minimum 100) (canary 0/0 over 31 of 31 steps; baseline 150/30000 over 31 of 31 steps)',
     );
     expect(errors.traffic).toEqual({ canary: 0, baseline: 30000 });
   });
@@ -260,7 +260,7 @@ describe('gantry analyze against a real Prometheus', () => {
       /^no baseline data: the query returned no values in the window \(canary median/,
     );
     expect(errors.reason).toBe(
-      'no baseline data: the query returned no values in the window (canary 150/30000, baseline: no counts)',
+      'no baseline data: the query returned no values in the window (canary 150/30000 over 31 of 31 steps; baseline: no counts)',
     );
   });
 

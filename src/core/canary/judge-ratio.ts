@@ -72,6 +72,12 @@ export function judgeRatioMetric(
   const sideCounts = (s: typeof canary, what: string) =>
     'events' in s ? `${what} ${count(s.events)}/${count(s.exposure)}` : `${what}: no counts`;
   const counts = `${sideCounts(canary, 'canary')}, ${sideCounts(baseline, 'baseline')}`;
+  // Inconclusive: also which steps had data, so that missing steps show.
+  const stepsOf = (s: typeof canary, what: string) =>
+    'events' in s
+      ? `${what} ${count(s.events)}/${count(s.exposure)} over ${s.steps} of ${result.samples.expected} steps`
+      : `${what}: no counts`;
+  const measured = `${stepsOf(canary, 'canary')}; ${stepsOf(baseline, 'baseline')}`;
   const trafficProblem = (exposure: number, what: string) =>
     exposure < minTraffic || exposure <= 0
       ? `too little ${what} traffic: ${count(exposure)} events in the denominator (minimum ${formatNumber(minTraffic)})`
@@ -80,7 +86,7 @@ export function judgeRatioMetric(
     dataProblem(canary, 'canary', settings, minSamples) ??
     ('events' in canary ? trafficProblem(canary.exposure, 'canary') : 'no canary data');
   if (canaryProblem || !('events' in canary))
-    return { ...result, reason: `${canaryProblem ?? 'no canary data'} (${counts})` };
+    return { ...result, reason: `${canaryProblem ?? 'no canary data'} (${measured})` };
   const bound = result.canary === null ? undefined : boundProblem(metric, result.canary, 'rate');
   const baselineProblem =
     dataProblem(baseline, 'baseline', settings, minSamples) ??
@@ -88,7 +94,7 @@ export function judgeRatioMetric(
   if (baselineProblem || !('events' in baseline)) {
     return bound
       ? { ...result, verdict: 'fail', reason: `${bound} (${counts})` }
-      : { ...result, reason: `${baselineProblem ?? 'no baseline data'} (${counts})` };
+      : { ...result, reason: `${baselineProblem ?? 'no baseline data'} (${measured})` };
   }
   const base = baseline.events / baseline.exposure;
   const test = rateRatioTest(

@@ -247,7 +247,7 @@ describe('analyze use case', () => {
     expect(result.verdict).toBe('inconclusive');
     expect(result.metrics.map((m) => m.reason)).toEqual([
       "canary query failed: no answer within the analysis' time budget of 2s (canary.prometheus.timeout plus 1s) (canary: no values; baseline: no values)",
-      "canary denominator query failed: no answer within the analysis' time budget of 2s (canary.prometheus.timeout plus 1s) (canary: no counts, baseline: no counts)",
+      "canary denominator query failed: no answer within the analysis' time budget of 2s (canary.prometheus.timeout plus 1s) (canary: no counts; baseline: no counts)",
     ]);
   });
 

@@ -214,7 +214,7 @@ describe('ratio metrics', () => {
     expect(none).toMatchObject({
       verdict: 'inconclusive',
       reason:
-        'too little canary traffic: 0 events in the denominator (minimum 100) (canary 0/0, baseline 31/31000)',
+        'too little canary traffic: 0 events in the denominator (minimum 100) (canary 0/0 over 31 of 31 steps; baseline 31/31000 over 31 of 31 steps)',
     });
     const absent = judgeRatioMetric(
       ratio(),
@@ -227,7 +227,7 @@ describe('ratio metrics', () => {
       context,
     );
     expect(absent.reason).toBe(
-      'no baseline data: the query returned no values in the window (canary 31/3100, baseline: no counts)',
+      'no baseline data: the query returned no values in the window (canary 31/3100 over 31 of 31 steps; baseline: no counts)',
     );
     expect(absent.canary).toBeCloseTo(0.01, 12);
   });

@@ -169,7 +169,7 @@ describe('what the report explains (issue #15)', () => {
       kind: 'ratio',
       verdict: 'inconclusive',
       reason:
-        'too little canary traffic: 33 events in the denominator (minimum 100) (canary 10/33, baseline 150/30000)',
+        'too little canary traffic: 33 events in the denominator (minimum 100) (canary 10/33 over 12 of 31 steps; baseline 150/30000 over 31 of 31 steps)',
       test: null,
       baseline: 0.005,
       canary: 10 / 33,
@@ -183,7 +183,7 @@ describe('what the report explains (issue #15)', () => {
     const report = renderReport(result([idle], { verdict: 'inconclusive' }));
     const row = report.split('\n').find((line) => line.startsWith('| error-rate'))!;
     expect(row).toContain('| ⚠️ inconclusive | 0.5% | 30.3% | — | — | — | too little canary traffic');
-    expect(row).toContain('(canary 10/33, baseline 150/30000)');
+    expect(row).toContain('(canary 10/33 over 12 of 31 steps; baseline 150/30000 over 31 of 31 steps)');
     expect(report).toContain('traffic canary ≈33, baseline 30000');
     expect(report).not.toMatch(/33\.3/);
   });
