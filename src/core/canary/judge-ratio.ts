@@ -40,16 +40,21 @@ export function judgeRatioMetric(
   const result = emptyResult(metric, settings, context);
   const minSamples = metric.minSamples ?? settings.minSamples;
   const minTraffic = metric.ratio?.minTraffic ?? 100;
+  // When a count query failed (say, a response too large), both sides fall back to the
+  // per-step sums, approximate but never mixed with exact ones, and the reason says so.
+  const lost = data.exact ? [data.exact.canary, data.exact.baseline].find((e) => 'error' in e) : undefined;
+  const counted = lost ? undefined : data.exact;
   const side = (s: Side, what: 'canary' | 'baseline') => {
     const steps = countSamples(s.numerator, s.denominator, settings.window, what, data.scale);
-    const exact = data.exact?.[what];
-    if (!exact || !('events' in steps)) return steps;
+    const exact = counted?.[what];
+    if (!exact || !('events' in steps) || 'error' in exact) return steps;
     // The per-step queries still say which steps have data (and draw the chart); the counts
     // come from the raw samples.
-    if ('error' in exact) return { kind: 'error' as const, reason: `${what} ${exact.error}` };
     return { ...steps, events: exact.events, exposure: exact.exposure };
   };
-  const exact = data.exact !== undefined;
+  const exact = counted !== undefined;
+  const fallback =
+    lost && 'error' in lost ? `; exact counts unavailable (${lost.error}), per-step sums used` : '';
   const canary = side(data.canary, 'canary');
   const baseline = side(data.baseline, 'baseline');
   const traffic = { canary: 0, baseline: 0 };
@@ -77,7 +82,7 @@ export function judgeRatioMetric(
     'events' in s
       ? `${what} ${count(s.events)}/${count(s.exposure)} over ${s.steps} of ${result.samples.expected} steps`
       : `${what}: no counts`;
-  const measured = `${stepsOf(canary, 'canary')}; ${stepsOf(baseline, 'baseline')}`;
+  const measured = `${stepsOf(canary, 'canary')}; ${stepsOf(baseline, 'baseline')}${fallback}`;
   const trafficProblem = (exposure: number, what: string) =>
     exposure < minTraffic || exposure <= 0
       ? `too little ${what} traffic: ${count(exposure)} events in the denominator (minimum ${formatNumber(minTraffic)})`
@@ -116,6 +121,7 @@ export function judgeRatioMetric(
     : breach
       ? `${change}, allowed ${allowed} (${counts})`
       : `${change}, within allowed ${allowed} (${counts})`;
+  comparison += fallback;
   if (canary.numeratorEmpty && baseline.numeratorEmpty) {
     comparison += '; the numerator query returned no series on either side, check it';
   }

@@ -232,6 +232,42 @@ describe('ratio metrics', () => {
     expect(absent.canary).toBeCloseTo(0.01, 12);
   });
 
+  it('tests exact counts when given, and falls back to approximate per-step sums, saying so', () => {
+    const data = {
+      canary: { numerator: perMinute(1.3333), denominator: perMinute(133.333) },
+      baseline: { numerator: perMinute(1.3333), denominator: perMinute(133.333) },
+      scale: 1,
+    };
+    const exact = judgeRatioMetric(
+      ratio(),
+      {
+        ...data,
+        exact: { canary: { events: 30, exposure: 3000 }, baseline: { events: 31, exposure: 3000 } },
+      },
+      settings,
+      context,
+    );
+    expect(exact.traffic).toEqual({ canary: 3000, baseline: 3000 });
+    expect(exact.reason).toMatch(/\(canary 30\/3000, baseline 31\/3000\)$/);
+    const lost = judgeRatioMetric(
+      ratio(),
+      {
+        ...data,
+        exact: {
+          canary: { events: 30, exposure: 3000 },
+          baseline: { error: 'count query failed: response too large' },
+        },
+      },
+      settings,
+      context,
+    );
+    expect(lost.verdict).toBe('pass');
+    expect(lost.traffic!.canary).toBeCloseTo(31 * 133.333, 6);
+    expect(lost.reason).toMatch(
+      /\(canary ≈41\/≈4133, baseline ≈41\/≈4133\); exact counts unavailable \(count query failed: response too large\), per-step sums used$/,
+    );
+  });
+
   it('corrects overlapping ranges with the scale factor, so counts are not double-counted', () => {
     const data = {
       canary: { numerator: perMinute(4), denominator: perMinute(100) },
