@@ -1,15 +1,13 @@
-import { counterEvents, rawCounterQuery } from '../core/canary/counter-count.ts';
-import { dependenceSpanSeconds, thinningFactor } from '../core/canary/independence.ts';
-import type { ExactCounts, JudgeSettings } from '../core/canary/judge.ts';
-import { judgeQueryMetric } from '../core/canary/judge-query.ts';
-import { judgeRatioMetric } from '../core/canary/judge-ratio.ts';
-import { durationSeconds, resolveQuery, uniformRangeSeconds } from '../core/canary/promql.ts';
-import type { AnalysisResult, MetricResult, QueryOutcome } from '../core/canary/types.ts';
+import { rawCounterQuery } from '../core/canary/counter-count.ts';
+import type { JudgeSettings } from '../core/canary/judge.ts';
+import { durationSeconds, resolveQuery } from '../core/canary/promql.ts';
+import type { AnalysisResult, QueryOutcome } from '../core/canary/types.ts';
 import { overallVerdict } from '../core/canary/verdict.ts';
 import type { GantryConfig, MetricConfig } from '../core/config/index.ts';
 import { MetricsError, ValidationError } from '../core/errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Metrics, Series, TimeRange } from '../ports/metrics.ts';
+import { judgeMetric, type Part, type Side } from './analyze-metric.ts';
 import { resolveTarget } from './analyze-target.ts';
 import { withDeadline } from './deadline.ts';
 import { mapLimit } from './map-limit.ts';
@@ -42,8 +40,8 @@ export const BUDGET_MARGIN_MS = 1000;
 /** One query to run: which metric, which side, and which part of it. */
 interface Job {
   metric: number;
-  side: 'canary' | 'baseline';
-  part: 'query' | 'numerator' | 'denominator' | 'numeratorCount' | 'denominatorCount';
+  side: Side;
+  part: Part;
   query: string;
   /** Raw counter samples: an instant query at the window's end (counter-count.ts). */
   raw?: boolean;
@@ -120,7 +118,7 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
     maxMissing: canary.maxMissing,
   };
   const results = canary.metrics.map((metric, index) => {
-    const fetched = (side: Job['side'], part: Job['part']) => {
+    const fetched = (side: Side, part: Part) => {
       const at = jobs.findIndex((j) => j.metric === index && j.side === side && j.part === part);
       return at < 0 ? undefined : { query: jobs[at]!.query, outcome: outcomes[at]! };
     };
@@ -172,66 +170,7 @@ function expandSelector(selector: Record<string, string>, request: AnalyzeReques
   );
 }
 
-type Fetched = (side: Job['side'], part: Job['part']) => { query: string; outcome: QueryOutcome } | undefined;
-
-function judgeMetric(
-  metric: MetricConfig,
-  fetched: Fetched,
-  settings: JudgeSettings,
-  range: TimeRange,
-  metrics: Metrics,
-): MetricResult {
-  if (!metric.ratio) {
-    const c = fetched('canary', 'query')!;
-    const b = fetched('baseline', 'query')!;
-    const context = {
-      queries: { canary: [c.query], baseline: [b.query] },
-      graphUrl: metrics.graphUrl([c.query, b.query], range),
-    };
-    const spanSeconds = dependenceSpanSeconds(c.query);
-    const every = thinningFactor(spanSeconds, range.stepSeconds);
-    return judgeQueryMetric(
-      metric,
-      {
-        canary: c.outcome,
-        baseline: b.outcome,
-        ...(every > 1 ? { independence: { every, spanSeconds: spanSeconds! } } : {}),
-      },
-      settings,
-      context,
-    );
-  }
-  const side = (s: Job['side']) => ({
-    numerator: fetched(s, 'numerator')!,
-    denominator: fetched(s, 'denominator')!,
-    counts: countsOf(fetched(s, 'numeratorCount'), fetched(s, 'denominatorCount'), settings.window),
-  });
-  const c = side('canary');
-  const b = side('baseline');
-  // The graph shows the per-step ratio of each side.
-  const ratioQuery = (s: typeof c) => `(${s.numerator.query}) / (${s.denominator.query})`;
-  const countQueries = (s: typeof c) => (s.counts ? [s.counts.numerator, s.counts.denominator] : []);
-  const context = {
-    queries: {
-      canary: [c.numerator.query, c.denominator.query, ...countQueries(c)],
-      baseline: [b.numerator.query, b.denominator.query, ...countQueries(b)],
-    },
-    graphUrl: metrics.graphUrl([ratioQuery(c), ratioQuery(b)], range),
-  };
-  // increase(x[2m]) every 1m counts each event twice: scale the sums back by step / range.
-  const ranges = [c.numerator.query, c.denominator.query]
-    .map(uniformRangeSeconds)
-    .filter((r) => r !== undefined);
-  const data = {
-    canary: { numerator: c.numerator.outcome, denominator: c.denominator.outcome },
-    baseline: { numerator: b.numerator.outcome, denominator: b.denominator.outcome },
-    scale: range.stepSeconds / Math.max(range.stepSeconds, ...ranges),
-    ...(c.counts && b.counts ? { exact: { canary: c.counts.outcome, baseline: b.counts.outcome } } : {}),
-  };
-  return judgeRatioMetric(metric, data, settings, context);
-}
-
-function partsOf(metric: MetricConfig): [Job['part'], string][] {
+function partsOf(metric: MetricConfig): [Part, string][] {
   if (metric.ratio) {
     return [
       ['numerator', metric.ratio.numerator],
@@ -263,26 +202,6 @@ async function run(query: () => Promise<Series[]>): Promise<QueryOutcome> {
     if (error instanceof MetricsError) return { error: error.message };
     throw error;
   }
-}
-
-/** The counts of one side from its raw counter samples, or why there are none. */
-function countsOf(
-  numerator: { query: string; outcome: QueryOutcome } | undefined,
-  denominator: { query: string; outcome: QueryOutcome } | undefined,
-  window: JudgeSettings['window'],
-): { numerator: string; denominator: string; outcome: ExactCounts } | undefined {
-  if (!numerator || !denominator) return undefined;
-  const failed = [numerator, denominator].find((p) => 'error' in p.outcome);
-  const events = (p: { outcome: QueryOutcome }) =>
-    'series' in p.outcome ? counterEvents(p.outcome.series, window.start, window.end) : 0;
-  return {
-    numerator: numerator.query,
-    denominator: denominator.query,
-    outcome:
-      failed && 'error' in failed.outcome
-        ? { error: `count query failed: ${failed.outcome.error}` }
-        : { events: events(numerator), exposure: events(denominator) },
-  };
 }
 
 /** The configured Prometheus timeout in ms (30 s when none is set). */

@@ -82,7 +82,8 @@ export function judgeRatioMetric(
     'events' in s
       ? `${what} ${count(s.events)}/${count(s.exposure)} over ${s.steps} of ${result.samples.expected} steps`
       : `${what}: no counts`;
-  const measured = `${stepsOf(canary, 'canary')}; ${stepsOf(baseline, 'baseline')}${fallback}`;
+  const anyCounts = 'events' in canary || 'events' in baseline;
+  const measured = `${stepsOf(canary, 'canary')}; ${stepsOf(baseline, 'baseline')}${anyCounts ? fallback : ''}`;
   const trafficProblem = (exposure: number, what: string) =>
     exposure < minTraffic || exposure <= 0
       ? `too little ${what} traffic: ${count(exposure)} events in the denominator (minimum ${formatNumber(minTraffic)})`
