@@ -1,14 +1,15 @@
+import { rawCounterQuery } from '../core/canary/counter-count.ts';
 import type { JudgeSettings } from '../core/canary/judge.ts';
-import { judgeQueryMetric } from '../core/canary/judge-query.ts';
-import { judgeRatioMetric } from '../core/canary/judge-ratio.ts';
-import { durationSeconds, resolveQuery, uniformRangeSeconds } from '../core/canary/promql.ts';
-import type { AnalysisResult, MetricResult, QueryOutcome } from '../core/canary/types.ts';
+import { durationSeconds, resolveQuery } from '../core/canary/promql.ts';
+import type { AnalysisResult, QueryOutcome } from '../core/canary/types.ts';
 import { overallVerdict } from '../core/canary/verdict.ts';
 import type { GantryConfig, MetricConfig } from '../core/config/index.ts';
 import { MetricsError, ValidationError } from '../core/errors.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Metrics, TimeRange } from '../ports/metrics.ts';
+import type { Metrics, Series, TimeRange } from '../ports/metrics.ts';
+import { judgeMetric, type Part, type Side } from './analyze-metric.ts';
 import { resolveTarget } from './analyze-target.ts';
+import { withDeadline } from './deadline.ts';
 import { mapLimit } from './map-limit.ts';
 
 export type { AnalysisResult } from '../core/canary/types.ts';
@@ -26,14 +27,24 @@ export interface AnalyzeRequest {
   window?: string;
   /** Queries in flight at once; default canary.parallelQueries. */
   concurrency?: number;
+  /**
+   * How long the whole analysis may wait for the backend, in ms; default the configured
+   * `canary.prometheus.timeout` (30 s) plus a small margin, whatever the adapter's retries.
+   */
+  budgetMs?: number;
 }
+
+/** Added to the configured timeout: the time the analysis needs besides waiting. */
+export const BUDGET_MARGIN_MS = 1000;
 
 /** One query to run: which metric, which side, and which part of it. */
 interface Job {
   metric: number;
-  side: 'canary' | 'baseline';
-  part: 'query' | 'numerator' | 'denominator';
+  side: Side;
+  part: Part;
   query: string;
+  /** Raw counter samples: an instant query at the window's end (counter-count.ts). */
+  raw?: boolean;
 }
 
 /**
@@ -56,18 +67,45 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
     canary: expandSelector(canary.selectors.canary, request),
     baseline: expandSelector(canary.selectors.baseline, request),
   };
+  const windowSeconds = (range.end.getTime() - range.start.getTime()) / 1000;
   const jobs: Job[] = canary.metrics.flatMap((metric, index) =>
-    (['canary', 'baseline'] as const).flatMap((side) =>
-      partsOf(metric).map(([part, template]) => ({
-        metric: index,
-        side,
-        part,
-        query: resolveOrExplain(template, selectors[side], metric.name, part),
-      })),
-    ),
+    (['canary', 'baseline'] as const).flatMap((side) => {
+      const resolved = partsOf(metric).map(
+        ([part, template]): Job => ({
+          metric: index,
+          side,
+          part,
+          query: resolveOrExplain(template, selectors[side], metric.name, part),
+        }),
+      );
+      if (!metric.ratio) return resolved;
+      // Exact counts when both parts are a counter's increase or rate (counter-count.ts).
+      const raw = resolved.map((job) => rawCounterQuery(job.query, windowSeconds));
+      if (raw.some((q) => q === undefined)) return resolved;
+      return [
+        ...resolved,
+        { metric: index, side, part: 'numeratorCount', query: raw[0]!, raw: true },
+        { metric: index, side, part: 'denominatorCount', query: raw[1]!, raw: true },
+      ];
+    }),
   );
-  const outcomes = await mapLimit(jobs, request.concurrency ?? canary.parallelQueries, async (job) =>
-    run(request.metrics, { ...range, query: job.query }),
+  const budgetMs = request.budgetMs ?? configuredTimeoutMs(canary.prometheus) + BUDGET_MARGIN_MS;
+  const late: QueryOutcome = {
+    error: `no answer within the analysis' time budget of ${budgetMs / 1000}s (canary.prometheus.timeout plus ${BUDGET_MARGIN_MS / 1000}s)`,
+  };
+  const outcomes = await withDeadline(budgetMs, (signal, expired) =>
+    mapLimit(jobs, request.concurrency ?? canary.parallelQueries, async (job) => {
+      const answer = run(() =>
+        job.raw
+          ? request.metrics.queryInstant(job.query, range.end, { signal })
+          : request.metrics.queryRange({ ...range, query: job.query, signal }),
+      );
+      // An adapter that gives up because it was aborted has not failed: the budget is spent.
+      return expired(
+        answer.catch((error: unknown) => (signal.aborted ? late : Promise.reject(error))),
+        late,
+      );
+    }),
   );
   const settings: JudgeSettings = {
     window: {
@@ -80,9 +118,9 @@ export async function analyze(request: AnalyzeRequest): Promise<AnalysisResult> 
     maxMissing: canary.maxMissing,
   };
   const results = canary.metrics.map((metric, index) => {
-    const fetched = (side: Job['side'], part: Job['part']) => {
+    const fetched = (side: Side, part: Part) => {
       const at = jobs.findIndex((j) => j.metric === index && j.side === side && j.part === part);
-      return { query: jobs[at]!.query, outcome: outcomes[at]! };
+      return at < 0 ? undefined : { query: jobs[at]!.query, outcome: outcomes[at]! };
     };
     return judgeMetric(metric, fetched, settings, range, request.metrics);
   });
@@ -132,52 +170,7 @@ function expandSelector(selector: Record<string, string>, request: AnalyzeReques
   );
 }
 
-type Fetched = (side: Job['side'], part: Job['part']) => { query: string; outcome: QueryOutcome };
-
-function judgeMetric(
-  metric: MetricConfig,
-  fetched: Fetched,
-  settings: JudgeSettings,
-  range: TimeRange,
-  metrics: Metrics,
-): MetricResult {
-  if (!metric.ratio) {
-    const c = fetched('canary', 'query');
-    const b = fetched('baseline', 'query');
-    const context = {
-      queries: { canary: [c.query], baseline: [b.query] },
-      graphUrl: metrics.graphUrl([c.query, b.query], range),
-    };
-    return judgeQueryMetric(metric, { canary: c.outcome, baseline: b.outcome }, settings, context);
-  }
-  const side = (s: Job['side']) => ({
-    numerator: fetched(s, 'numerator'),
-    denominator: fetched(s, 'denominator'),
-  });
-  const c = side('canary');
-  const b = side('baseline');
-  // The graph shows the per-step ratio of each side.
-  const ratioQuery = (s: typeof c) => `(${s.numerator.query}) / (${s.denominator.query})`;
-  const context = {
-    queries: {
-      canary: [c.numerator.query, c.denominator.query],
-      baseline: [b.numerator.query, b.denominator.query],
-    },
-    graphUrl: metrics.graphUrl([ratioQuery(c), ratioQuery(b)], range),
-  };
-  // increase(x[2m]) every 1m counts each event twice: scale the sums back by step / range.
-  const ranges = [c.numerator.query, c.denominator.query]
-    .map(uniformRangeSeconds)
-    .filter((r) => r !== undefined);
-  const data = {
-    canary: { numerator: c.numerator.outcome, denominator: c.denominator.outcome },
-    baseline: { numerator: b.numerator.outcome, denominator: b.denominator.outcome },
-    scale: range.stepSeconds / Math.max(range.stepSeconds, ...ranges),
-  };
-  return judgeRatioMetric(metric, data, settings, context);
-}
-
-function partsOf(metric: MetricConfig): [Job['part'], string][] {
+function partsOf(metric: MetricConfig): [Part, string][] {
   if (metric.ratio) {
     return [
       ['numerator', metric.ratio.numerator],
@@ -202,11 +195,17 @@ function resolveOrExplain(
 }
 
 /** A query's series, or the reason it has none: a metrics failure never aborts the analysis. */
-async function run(metrics: Metrics, query: Parameters<Metrics['queryRange']>[0]): Promise<QueryOutcome> {
+async function run(query: () => Promise<Series[]>): Promise<QueryOutcome> {
   try {
-    return { series: await metrics.queryRange(query) };
+    return { series: await query() };
   } catch (error) {
     if (error instanceof MetricsError) return { error: error.message };
     throw error;
   }
+}
+
+/** The configured Prometheus timeout in ms (30 s when none is set). */
+function configuredTimeoutMs(prometheus: NonNullable<GantryConfig['canary']>['prometheus']): number {
+  const text = typeof prometheus === 'object' ? prometheus.timeout : undefined;
+  return (text ? (durationSeconds(text) ?? 30) : 30) * 1000;
 }

@@ -1,3 +1,4 @@
+import { gatingCanary } from '../core/canary/gate.ts';
 import type { AnalysisResult, Verdict } from '../core/canary/types.ts';
 import { combinedVerdict } from '../core/canary/watch.ts';
 import { CANARY_MARKER, renderCanaryComment, renderNowSection } from '../core/canary/watch-report.ts';
@@ -50,8 +51,9 @@ export async function analyzeNow(deps: BotDeps, request: AnalyzeNowRequest): Pro
     }
     app ??= metadata.app;
     if (!environment) {
-      environment = pr.state === 'merged' ? metadata.environment : metadata.source;
-      if (pr.state === 'merged') targets = metadata.targets.map((t) => t.target);
+      const gate = gatingCanary(metadata, pr.state);
+      environment = gate.environment;
+      targets = gate.targets;
     }
   }
   const config = await loadForgeConfig(forge, request.repo, await forge.defaultBranch(request.repo));

@@ -16,7 +16,9 @@ export async function canaryCommand(run: Run<Canary>): Promise<Reply> {
     repo: event.repo,
     number: event.number,
     isPullRequest: event.isPullRequest,
-    ...(ctx.promotion ? { environment: ctx.promotion.environment, app: ctx.promotion.app } : {}),
+    // On a promotion PR the use case finds what to analyse from the PR (gatingCanary): the
+    // source environment of an open one, the destination of a merged one.
+    ...(ctx.promotion ? { app: ctx.promotion.app } : {}),
     ...(command.window ? { window: command.window } : {}),
     requestedBy: event.author,
     config: ctx.config,

@@ -1,3 +1,4 @@
+import { gatingCanary } from '../core/canary/gate.ts';
 import { ruleFor } from '../core/command/authorize.ts';
 import { type Command, canonical, changesState } from '../core/command/command.ts';
 import { renderHelp } from '../core/command/help.ts';
@@ -6,7 +7,16 @@ import type { EnvironmentConfig, GantryConfig } from '../core/config/schema.ts';
 import { ConfigError, ForgeError, GantryError, UsageError } from '../core/errors.ts';
 import { environments, resolveDestination } from '../core/promote/environments.ts';
 import { didYouMean } from '../core/text/did-you-mean.ts';
-import { done, failed, noop, quoted, type Reply, type Run, safe } from './chatops-reply.ts';
+import {
+  type ChatOpsContext,
+  done,
+  failed,
+  noop,
+  quoted,
+  type Reply,
+  type Run,
+  safe,
+} from './chatops-reply.ts';
 import { ChatOpsSession } from './chatops-session.ts';
 import { canaryCommand } from './command-canary.ts';
 import { freezeCommand, unfreezeCommand } from './command-freeze.ts';
@@ -114,7 +124,7 @@ async function answer(
   let key: string | undefined;
   try {
     const ctx = await session.context();
-    const environment = environmentFor(command, ctx.config, ctx.promotion?.environment);
+    const environment = environmentFor(command, ctx.config, await promotionEnvironment(command, ctx, event));
     if (changesState(command) && (await session.pullRequest())?.fromFork) {
       return failed(
         `commands that change something are not accepted on pull requests from forks; run it on a pull request or issue of ${safe(ctx.repo)} itself`,
@@ -156,6 +166,22 @@ function dispatch(run: Run): Promise<Reply> {
   }
 }
 
+/**
+ * The environment of the promotion PR a command is on, as the command means it: for
+ * `canary`, the one it analyses (gatingCanary: an open PR's source, a merged PR's
+ * destination), which needs the PR's state; for the others, the destination.
+ */
+async function promotionEnvironment(
+  command: Command,
+  ctx: ChatOpsContext,
+  event: CommentEvent,
+): Promise<string | undefined> {
+  if (!ctx.promotion) return undefined;
+  if (command.verb !== 'canary') return ctx.promotion.environment;
+  const pr = await ctx.forge.getPullRequest(event.repo, event.number);
+  return gatingCanary(ctx.promotion, pr.state).environment;
+}
+
 /** Unknown environment → UsageError with did-you-mean (the reply adds the help). */
 class UnknownEnvironment extends UsageError {}
 
@@ -188,7 +214,7 @@ function environmentFor(
       );
     }
     case 'canary':
-      return envs.find((e) => e.name === prEnvironment);
+      return envs.find((e) => e.name === prEnvironment || (e.targets ?? []).includes(prEnvironment ?? ''));
     default:
       return undefined;
   }

@@ -9,6 +9,8 @@ export interface TimeRange {
 
 export interface RangeQuery extends TimeRange {
   query: string;
+  /** Aborted when the caller stops waiting (the analysis' time budget is spent). */
+  signal?: AbortSignal;
 }
 
 /** One time series: its labels and [unix seconds, value] samples. NaN and ±Infinity are kept. */
@@ -23,8 +25,8 @@ export interface Metrics {
    * `errorType`) when the backend refuses, fails or times out.
    */
   queryRange(request: RangeQuery): Promise<Series[]>;
-  /** Evaluates a PromQL expression at one instant. */
-  queryInstant(query: string, at: Date): Promise<Series[]>;
+  /** Evaluates a PromQL expression at one instant (a range selector gives its raw samples). */
+  queryInstant(query: string, at: Date, options?: { signal?: AbortSignal }): Promise<Series[]>;
   /** A link to the backend's graph page showing these queries over this window, for humans. */
   graphUrl(queries: readonly string[], range: TimeRange): string;
 }

@@ -26,6 +26,33 @@ describe('gantry CLI', () => {
     expect(result.stdout).toBe('examples/.gantry.yml: valid (3 environments, 2 apps, 2 images, 2 metrics)\n');
   });
 
+  it('warns about canary timings that cannot work as they read, and stays valid (exit 0)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-cli-'));
+    const file = join(dir, '.gantry.yml');
+    writeFileSync(
+      file,
+      `version: 1
+canary:
+  prometheus: http://prometheus:9090
+  window: 2m
+  step: 15s
+  selectors: { canary: { track: canary }, baseline: { track: stable } }
+  metrics: [{ name: latency, query: "max(avg_over_time(x{SELECTOR}[1m]))" }]
+`,
+    );
+    const result = gantry(['config', 'validate', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      `${file}: warning: canary.metrics[0].query: ranges of 1m are longer than the step 15s: consecutive steps are dependent, so the test uses one step in 4 (at most 3 samples); a step as long as the range loses nothing`,
+      `${file}: warning: canary.metrics[0].name: window 2m at step 15s gives at most 3 independent samples, fewer than minSamples (10): this metric is always inconclusive`,
+      `${file}: valid (0 environments, 0 apps, 0 images, 1 metric)`,
+      '',
+    ]);
+    const asJson = JSON.parse(gantry(['config', 'validate', '--json', file]).stdout);
+    expect(asJson.warnings).toHaveLength(2);
+    expect(asJson.warnings[0].path).toBe('canary.metrics[0].query');
+  });
+
   it('rejects a bad file (exit 1) with file:line:column, field and expectation', () => {
     const file = 'test/fixtures/config/bad/after-nowhere.yml';
     const result = gantry(['config', 'validate', file]);

@@ -182,9 +182,11 @@ describe('gantry analyze against a real Prometheus', () => {
     expect(latency.baseline).toBeCloseTo(median(y), 12);
     expect(latency.delta).toBeCloseTo(hodgesLehmann(x, y), 12);
     expect(latency.verdict).toBe('pass');
-    expect(errors).toMatchObject({ verdict: 'pass', traffic: { canary: 31000, baseline: 31000 } });
+    // Exact counts from the raw samples: 30 minutes of 5 errors and 1000 requests a minute
+    // (per-step increase() sums counted 31 minutes, and extrapolated).
+    expect(errors).toMatchObject({ verdict: 'pass', traffic: { canary: 30000, baseline: 30000 } });
     expect(errors.canary).toBeCloseTo(0.005, 12);
-    expect(errors.reason).toMatch(/within allowed \+0% \(canary 155\/31000, baseline 155\/31000\)$/);
+    expect(errors.reason).toMatch(/within allowed \+0% \(canary 150\/30000, baseline 150\/30000\)$/);
     expect(latency.queries.canary).toEqual(['max(request_latency_seconds{app="healthy",track="canary"})']);
   });
 
@@ -210,9 +212,9 @@ describe('gantry analyze against a real Prometheus', () => {
     expect(errors.canary).toBeCloseTo(0.05, 12);
     expect(errors.baseline).toBeCloseTo(0.005, 12);
     expect(errors.relative).toBeCloseTo(9, 9);
-    expect(errors.traffic).toEqual({ canary: 31000, baseline: 31000 });
+    expect(errors.traffic).toEqual({ canary: 30000, baseline: 30000 });
     expect(errors.reason).toMatch(
-      /^canary rate 0\.05 is above the maximum 0\.02; \+900% \(CI \+\d+%…\+\d+%\), allowed \+0% \(canary 1550\/31000, baseline 155\/31000\)$/,
+      /^canary rate 0\.05 is above the maximum 0\.02; \+900% \(CI \+\d+%…\+\d+%\), allowed \+0% \(canary 1500\/30000, baseline 150\/30000\)$/,
     );
     expect(body.summary).toBe('1 of 2 metrics failed: error-rate (critical)');
   });
@@ -220,9 +222,13 @@ describe('gantry analyze against a real Prometheus', () => {
   it('is inconclusive without canary traffic (exit 2)', () => {
     const { code, body, latency, errors } = analyzeJson('idle');
     expect([body.verdict, code]).toEqual(['inconclusive', 2]);
-    expect(latency.reason).toBe('no canary data: the query returned no values in the window');
-    expect(errors.reason).toBe('too little canary traffic: 0 events in the denominator (minimum 100)');
-    expect(errors.traffic).toEqual({ canary: 0, baseline: 31000 });
+    expect(latency.reason).toMatch(
+      /^no canary data: the query returned no values in the window \(canary: no values; baseline median 0\.\d+ over 31 of 31 steps\)$/,
+    );
+    expect(errors.reason).toBe(
+      'too little canary traffic: 0 events in the denominator (minimum 100) (canary 0/0 over 31 of 31 steps; baseline 150/30000 over 31 of 31 steps)',
+    );
+    expect(errors.traffic).toEqual({ canary: 0, baseline: 30000 });
   });
 
   it('skips NaN gaps and decides on the remaining steps (exit 0)', () => {
@@ -239,7 +245,9 @@ describe('gantry analyze against a real Prometheus', () => {
     const { code, latency } = analyzeJson('holey');
     expect(latency).toMatchObject({
       verdict: 'inconclusive',
-      reason: 'canary data missing for 52% of the window (maximum 25%)',
+      reason: expect.stringMatching(
+        /^canary data missing for 52% of the window \(maximum 25%\) \(canary median/,
+      ),
       samples: { canary: 15, baseline: 31, expected: 31 },
     });
     expect(code).toBe(2);
@@ -248,8 +256,12 @@ describe('gantry analyze against a real Prometheus', () => {
   it('is inconclusive when the baseline is missing (exit 2)', () => {
     const { code, body, latency, errors } = analyzeJson('lonely');
     expect([body.verdict, code]).toEqual(['inconclusive', 2]);
-    expect(latency.reason).toBe('no baseline data: the query returned no values in the window');
-    expect(errors.reason).toBe('no baseline data: the query returned no values in the window');
+    expect(latency.reason).toMatch(
+      /^no baseline data: the query returned no values in the window \(canary median/,
+    );
+    expect(errors.reason).toBe(
+      'no baseline data: the query returned no values in the window (canary 150/30000 over 31 of 31 steps; baseline: no counts)',
+    );
   });
 
   it('prints the markdown report with table, chart, queries and a graph link of the window', () => {

@@ -1,6 +1,7 @@
 import type { MetricConfig } from '../config/schema.ts';
-import { formatPercent, formatSigned } from './format.ts';
+import { formatDuration, formatNumber, formatPercent, formatSigned } from './format.ts';
 import { hodgesLehmann } from './hodges-lehmann.ts';
+import { independentSteps, thinPoints } from './independence.ts';
 import {
   alternativeOf,
   boundProblem,
@@ -30,39 +31,70 @@ import type { MetricResult, QueryOutcome } from './types.ts';
  */
 export function judgeQueryMetric(
   metric: MetricConfig,
-  data: { canary: QueryOutcome; baseline: QueryOutcome },
+  data: {
+    canary: QueryOutcome;
+    baseline: QueryOutcome;
+    /** Overlapping ranges: test one step in `every` (independence.ts); default 1. */
+    independence?: { every: number; spanSeconds: number };
+  },
   settings: JudgeSettings,
   context: MetricContext,
 ): MetricResult {
   const result = emptyResult(metric, settings, context);
   const minSamples = metric.minSamples ?? settings.minSamples;
+  const every = data.independence?.every ?? 1;
   const canary = sideSamples(data.canary, settings.window, 'canary');
   const baseline = sideSamples(data.baseline, settings.window, 'baseline');
-  if (canary.kind === 'ok') {
+  // The chart shows every step; the test sees the independent ones.
+  const tested = (side: typeof canary) =>
+    side.kind === 'ok' ? { ...side, points: thinPoints(side.points, settings.window, every) } : side;
+  const x = tested(canary);
+  const yTested = tested(baseline);
+  if (canary.kind === 'ok' && x.kind === 'ok') {
     result.points.canary = canary.points;
     result.samples.canary = canary.points.length;
     result.missing.canary = canary.missing;
+    result.canary = median(x.points.map(([, v]) => v));
   }
-  if (baseline.kind === 'ok') {
+  if (baseline.kind === 'ok' && yTested.kind === 'ok') {
     result.points.baseline = baseline.points;
     result.samples.baseline = baseline.points.length;
     result.missing.baseline = baseline.missing;
+    result.baseline = median(yTested.points.map(([, v]) => v));
   }
-  const canaryProblem = dataProblem(canary, 'canary', settings, minSamples);
-  if (canaryProblem || canary.kind !== 'ok') return { ...result, reason: canaryProblem ?? 'no canary data' };
-  const x = canary.points.map(([, v]) => v);
-  result.canary = median(x);
-  const bound = boundProblem(metric, result.canary, 'median');
-  const baselineProblem = dataProblem(baseline, 'baseline', settings, minSamples);
-  if (baselineProblem || baseline.kind !== 'ok') {
+  if (every > 1) {
+    result.independence = {
+      every,
+      spanSeconds: data.independence!.spanSeconds,
+      used: {
+        canary: x.kind === 'ok' ? x.points.length : 0,
+        baseline: yTested.kind === 'ok' ? yTested.points.length : 0,
+      },
+      possible: independentSteps(settings.window, every),
+    };
+  }
+  const problem = (side: typeof x, what: 'canary' | 'baseline') => {
+    const found = dataProblem(side, what, settings, minSamples);
+    return found && every > 1 && found.startsWith('too few')
+      ? `${found}; one step in ${every} is independent (ranges of ${formatDuration(data.independence!.spanSeconds)} overlap at step ${formatDuration(settings.window.stepSeconds)})`
+      : found;
+  };
+  const measured = () => measuredText(result);
+  const canaryProblem = problem(x, 'canary');
+  if (canaryProblem || x.kind !== 'ok')
+    return { ...result, reason: `${canaryProblem ?? 'no canary data'}${measured()}` };
+  const xs = x.points.map(([, v]) => v);
+  const bound = boundProblem(metric, result.canary!, 'median');
+  const baselineProblem = problem(yTested, 'baseline');
+  if (baselineProblem || yTested.kind !== 'ok') {
     return bound
       ? { ...result, verdict: 'fail', reason: bound }
-      : { ...result, reason: baselineProblem ?? 'no baseline data' };
+      : { ...result, reason: `${baselineProblem ?? 'no baseline data'}${measured()}` };
   }
-  const y = baseline.points.map(([, v]) => v);
-  const base = median(y);
-  const test = mannWhitney(x, y, alternativeOf(metric.direction));
-  const shift = hodgesLehmann(x, y, settings.confidence);
+  const y = yTested.points.map(([, v]) => v);
+  const base = result.baseline!;
+  const test = mannWhitney(xs, y, alternativeOf(metric.direction));
+  const shift = hodgesLehmann(xs, y, settings.confidence);
   const scale = Math.abs(base);
   const relative = (v: number) => (scale > 0 ? v / scale : null);
   const breach = compareInterval(
@@ -93,4 +125,21 @@ export function judgeQueryMetric(
     },
     pValue: test.pValue,
   };
+}
+
+/**
+ * What was measured, for an inconclusive reason: " (canary median 0.21 over 8 of 31 steps;
+ * baseline: none)", so that a reader sees the numbers the verdict could not rest on.
+ */
+function measuredText(result: MetricResult): string {
+  const side = (what: 'canary' | 'baseline') => {
+    const value = result[what];
+    const used = result.independence?.used[what];
+    if (value === null) return `${what}: no values`;
+    const steps = `${result.samples[what]} of ${result.samples.expected} steps`;
+    return used === undefined
+      ? `${what} median ${formatNumber(value)} over ${steps}`
+      : `${what} median ${formatNumber(value)} over ${used} independent steps (${steps} have values)`;
+  };
+  return ` (${side('canary')}; ${side('baseline')})`;
 }

@@ -1,5 +1,6 @@
 import type { MetricConfig } from '../config/schema.ts';
 import { formatNumber, formatPercent } from './format.ts';
+import type { ExactCounts } from './judge.ts';
 import {
   alternativeOf,
   boundProblem,
@@ -27,15 +28,33 @@ type Side = { numerator: QueryOutcome; denominator: QueryOutcome };
  */
 export function judgeRatioMetric(
   metric: MetricConfig,
-  data: { canary: Side; baseline: Side; scale: number },
+  data: {
+    canary: Side;
+    baseline: Side;
+    scale: number;
+    exact?: { canary: ExactCounts; baseline: ExactCounts };
+  },
   settings: JudgeSettings,
   context: MetricContext,
 ): MetricResult {
   const result = emptyResult(metric, settings, context);
   const minSamples = metric.minSamples ?? settings.minSamples;
   const minTraffic = metric.ratio?.minTraffic ?? 100;
-  const side = (s: Side, what: string) =>
-    countSamples(s.numerator, s.denominator, settings.window, what, data.scale);
+  // When a count query failed (say, a response too large), both sides fall back to the
+  // per-step sums, approximate but never mixed with exact ones, and the reason says so.
+  const lost = data.exact ? [data.exact.canary, data.exact.baseline].find((e) => 'error' in e) : undefined;
+  const counted = lost ? undefined : data.exact;
+  const side = (s: Side, what: 'canary' | 'baseline') => {
+    const steps = countSamples(s.numerator, s.denominator, settings.window, what, data.scale);
+    const exact = counted?.[what];
+    if (!exact || !('events' in steps) || 'error' in exact) return steps;
+    // The per-step queries still say which steps have data (and draw the chart); the counts
+    // come from the raw samples.
+    return { ...steps, events: exact.events, exposure: exact.exposure };
+  };
+  const exact = counted !== undefined;
+  const fallback =
+    lost && 'error' in lost ? `; exact counts unavailable (${lost.error}), per-step sums used` : '';
   const canary = side(data.canary, 'canary');
   const baseline = side(data.baseline, 'baseline');
   const traffic = { canary: 0, baseline: 0 };
@@ -44,31 +63,44 @@ export function judgeRatioMetric(
     result.samples.canary = canary.steps;
     result.missing.canary = canary.missing;
     traffic.canary = canary.exposure;
+    if (canary.exposure > 0) result.canary = canary.events / canary.exposure;
   }
   if ('events' in baseline) {
     result.points.baseline = baseline.points;
     result.samples.baseline = baseline.steps;
     result.missing.baseline = baseline.missing;
     traffic.baseline = baseline.exposure;
+    if (baseline.exposure > 0) result.baseline = baseline.events / baseline.exposure;
   }
   result.traffic = traffic;
+  const count = (n: number) => formatCount(n, exact);
+  const sideCounts = (s: typeof canary, what: string) =>
+    'events' in s ? `${what} ${count(s.events)}/${count(s.exposure)}` : `${what}: no counts`;
+  const counts = `${sideCounts(canary, 'canary')}, ${sideCounts(baseline, 'baseline')}`;
+  // Inconclusive: also which steps had data, so that missing steps show.
+  const stepsOf = (s: typeof canary, what: string) =>
+    'events' in s
+      ? `${what} ${count(s.events)}/${count(s.exposure)} over ${s.steps} of ${result.samples.expected} steps`
+      : `${what}: no counts`;
+  const anyCounts = 'events' in canary || 'events' in baseline;
+  const measured = `${stepsOf(canary, 'canary')}; ${stepsOf(baseline, 'baseline')}${anyCounts ? fallback : ''}`;
   const trafficProblem = (exposure: number, what: string) =>
     exposure < minTraffic || exposure <= 0
-      ? `too little ${what} traffic: ${formatNumber(exposure)} events in the denominator (minimum ${formatNumber(minTraffic)})`
+      ? `too little ${what} traffic: ${count(exposure)} events in the denominator (minimum ${formatNumber(minTraffic)})`
       : undefined;
   const canaryProblem =
     dataProblem(canary, 'canary', settings, minSamples) ??
     ('events' in canary ? trafficProblem(canary.exposure, 'canary') : 'no canary data');
-  if (canaryProblem || !('events' in canary)) return { ...result, reason: canaryProblem ?? 'no canary data' };
-  result.canary = canary.events / canary.exposure;
-  const bound = boundProblem(metric, result.canary, 'rate');
+  if (canaryProblem || !('events' in canary))
+    return { ...result, reason: `${canaryProblem ?? 'no canary data'} (${measured})` };
+  const bound = result.canary === null ? undefined : boundProblem(metric, result.canary, 'rate');
   const baselineProblem =
     dataProblem(baseline, 'baseline', settings, minSamples) ??
     ('events' in baseline ? trafficProblem(baseline.exposure, 'baseline') : 'no baseline data');
   if (baselineProblem || !('events' in baseline)) {
     return bound
-      ? { ...result, verdict: 'fail', reason: bound }
-      : { ...result, reason: baselineProblem ?? 'no baseline data' };
+      ? { ...result, verdict: 'fail', reason: `${bound} (${counts})` }
+      : { ...result, reason: `${baselineProblem ?? 'no baseline data'} (${measured})` };
   }
   const base = baseline.events / baseline.exposure;
   const test = rateRatioTest(
@@ -79,7 +111,6 @@ export function judgeRatioMetric(
     alternativeOf(metric.direction),
     settings.confidence,
   );
-  const counts = `canary ${formatNumber(Math.round(canary.events))}/${formatNumber(canary.exposure)}, baseline ${formatNumber(Math.round(baseline.events))}/${formatNumber(baseline.exposure)}`;
   const noEvents = Number.isNaN(test.estimate);
   const breach = noEvents
     ? undefined
@@ -91,6 +122,7 @@ export function judgeRatioMetric(
     : breach
       ? `${change}, allowed ${allowed} (${counts})`
       : `${change}, within allowed ${allowed} (${counts})`;
+  comparison += fallback;
   if (canary.numeratorEmpty && baseline.numeratorEmpty) {
     comparison += '; the numerator query returned no series on either side, check it';
   }
@@ -101,7 +133,7 @@ export function judgeRatioMetric(
     reason: bound ? (breach ? `${bound}; ${comparison}` : bound) : comparison,
     test: 'rate-ratio',
     baseline: base,
-    delta: result.canary - base,
+    delta: result.canary! - base,
     relative: noEvents ? null : test.estimate - 1,
     interval: {
       low: base > 0 ? absolute(test.low) : null,
@@ -111,4 +143,14 @@ export function judgeRatioMetric(
     },
     pValue: test.pValue,
   };
+}
+
+/**
+ * A count as an integer: exact counts are integers already (up to float noise of the
+ * differences); per-step sums of increase() are not, and are shown rounded with "≈".
+ */
+export function formatCount(n: number, exact: boolean): string {
+  const rounded = Math.round(n);
+  const text = rounded >= 1e7 ? formatNumber(rounded) : String(rounded);
+  return exact || Math.abs(n - rounded) < 1e-6 ? text : `≈${text}`;
 }

@@ -22,7 +22,12 @@ export type MetricData =
       baseline: { numerator: QueryOutcome; denominator: QueryOutcome };
       /** step / range when the queries' range selectors overlap (range > step), else 1. */
       scale: number;
+      /** Event counts from the counters' raw samples (counter-count.ts), when the queries allow. */
+      exact?: { canary: ExactCounts; baseline: ExactCounts };
     };
+
+/** One side's events and exposure counted from raw counter samples, or why they could not be. */
+export type ExactCounts = { events: number; exposure: number } | { error: string };
 
 export interface MetricContext {
   queries: { canary: string[]; baseline: string[] };

@@ -120,6 +120,14 @@ export function queryTemplateProblems(template: string): string[] {
   return error ? [error] : [];
 }
 
+/** The template with a sample matcher in place of SELECTOR, for reading its structure; undefined if unusable. */
+export function sampleQuery(template: string): string | undefined {
+  const found = findPlaceholders(template);
+  if ('problem' in found) return undefined;
+  const query = resolveSpans(template, found.spans, 'ab="xyz"');
+  return promqlSyntaxError(query) ? undefined : query;
+}
+
 function resolveSpans(template: string, spans: Span[], inserted: string): string {
   let query = '';
   let at = 0;

@@ -39,7 +39,12 @@ export function mermaidChart(metric: MetricResult, window: Window): string {
     .map((points) => bucketMeans(points, buckets, bucketOf));
   const all = lines.flat();
   const decimals = decimalsFor(Math.max(...all.map(Math.abs)));
-  const labels = Array.from({ length: buckets }, (_, i) => `"${clock(window.start + i * width)}"`);
+  // Minutes unless the buckets are shorter than one, where every label would read the same HH:MM.
+  const withSeconds = width < 60 || window.start % 60 !== 0;
+  const labels = Array.from(
+    { length: buckets },
+    (_, i) => `"${clock(window.start + i * width, withSeconds)}"`,
+  );
   const sides = [
     metric.points.canary.length > 0 ? 'canary' : '',
     metric.points.baseline.length > 0 ? 'baseline' : '',
@@ -77,6 +82,14 @@ function decimalsFor(largest: number): number {
   return Math.min(12, Math.max(0, 3 - Math.floor(Math.log10(largest))));
 }
 
-function clock(seconds: number): string {
-  return new Date(Math.round(seconds) * 1000).toISOString().slice(11, 16);
+function clock(seconds: number, withSeconds: boolean): string {
+  return new Date(Math.round(seconds) * 1000).toISOString().slice(11, withSeconds ? 19 : 16);
+}
+
+/** What the chart's lines are, in the order drawn: "first line canary, second baseline". */
+export function chartLegend(metric: MetricResult): string {
+  const canary = metric.points.canary.length > 0;
+  const baseline = metric.points.baseline.length > 0;
+  if (canary && baseline) return 'first line canary, second baseline';
+  return canary ? 'one line: canary (no baseline data)' : 'one line: baseline (no canary data)';
 }

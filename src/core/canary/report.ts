@@ -6,8 +6,9 @@ import {
   formatShare,
   formatSigned,
 } from './format.ts';
+import { formatCount } from './judge-ratio.ts';
 import { codeBlock, inlineText, link } from './markdown.ts';
-import { mermaidChart, worstMetric } from './report-chart.ts';
+import { chartLegend, mermaidChart, worstMetric } from './report-chart.ts';
 import type { AnalysisResult, MetricResult, Verdict } from './types.ts';
 
 /** GitHub's limit for an issue or PR comment body (GitLab allows 1,000,000). */
@@ -73,7 +74,25 @@ function header(result: AnalysisResult): string {
     `**${inlineText(result.summary)}**`,
     '',
     `Window ${start} → ${end} UTC (${formatDuration(result.window.seconds)}, step ${formatDuration(result.window.stepSeconds)}), ${formatShare(result.confidence)} confidence intervals.`,
+    ...independenceNotes(result),
   ].join('\n');
+}
+
+/**
+ * Metrics whose ranges overlap from one step to the next were tested on one step in k
+ * (independence.ts): say so, or a reader counting the steps would find other numbers.
+ */
+function independenceNotes(result: AnalysisResult): string[] {
+  const thinned = result.metrics.filter((m) => m.independence);
+  if (thinned.length === 0) return [];
+  const parts = thinned.map(
+    (m) =>
+      `${inlineText(m.name)} (ranges of ${formatDuration(m.independence!.spanSeconds)}: one step in ${m.independence!.every}, at most ${m.independence!.possible} samples)`,
+  );
+  return [
+    '',
+    `*Overlapping ranges make consecutive steps dependent, so these were tested on independent steps only: ${parts.join(', ')}.*`,
+  ];
 }
 
 function table(metrics: readonly MetricResult[], confidence: number): string {
@@ -122,7 +141,7 @@ function chartSection(result: AnalysisResult): string {
   };
   const unit = worst.kind === 'ratio' ? ' (per-step ratio)' : '';
   return [
-    `*${inlineText(worst.name)}${unit} over the window — first line canary, second baseline; steps averaged into at most 48 points, gaps carry the previous value.*`,
+    `*${inlineText(worst.name)}${unit} over the window — ${chartLegend(worst)}; steps averaged into at most 48 points, gaps carry the previous value.*`,
     '',
     codeBlock(mermaidChart(worst, window), 'mermaid'),
   ].join('\n');
@@ -133,10 +152,13 @@ function details(metrics: readonly MetricResult[], maxQuery: number): string {
   const blocks = metrics.map((m) => {
     const samples = `samples canary ${m.samples.canary}, baseline ${m.samples.baseline} of ${m.samples.expected} steps`;
     const traffic = m.traffic
-      ? ` · traffic canary ${formatNumber(m.traffic.canary)}, baseline ${formatNumber(m.traffic.baseline)}`
+      ? ` · traffic canary ${formatCount(m.traffic.canary, false)}, baseline ${formatCount(m.traffic.baseline, false)}`
+      : '';
+    const independent = m.independence
+      ? ` · tested on ${m.independence.used.canary} and ${m.independence.used.baseline} independent steps (one in ${m.independence.every})`
       : '';
     return [
-      `**${inlineText(m.name)}** · ${link('Prometheus graph', m.graphUrl)} · ${samples}${traffic}`,
+      `**${inlineText(m.name)}** · ${link('Prometheus graph', m.graphUrl)} · ${samples}${independent}${traffic}`,
       '',
       'canary:',
       codeBlock(queryText(m, 'canary', cut), 'promql'),

@@ -50,6 +50,16 @@ export interface MetricResult {
   samples: { canary: number; baseline: number; expected: number };
   /** Share of the window's steps without a finite value, per side. */
   missing: { canary: number; baseline: number };
+  /**
+   * Query metrics whose ranges overlap from step to step (range > step): the test used one
+   * step in `every` (see independence.ts); `used` per side, `possible` the most a side can have.
+   */
+  independence?: {
+    every: number;
+    spanSeconds: number;
+    used: { canary: number; baseline: number };
+    possible: number;
+  };
   /** Σ denominator per side (ratio metrics only). */
   traffic: { canary: number; baseline: number } | null;
   /** The resolved PromQL per side (one query, or numerator and denominator). */

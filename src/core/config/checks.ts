@@ -1,6 +1,7 @@
 import { queryTemplateProblems } from '../canary/promql.ts';
 import { findCycle } from '../graph.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
+import { canaryTimingErrors } from './canary-checks.ts';
 import { placeholderProblems, unsafePathReason } from './paths.ts';
 import type { GantryConfig } from './schema.ts';
 
@@ -189,7 +190,7 @@ function checkCanary(config: GantryConfig): SemanticIssue[] {
       for (const message of queryTemplateProblems(query)) issues.push({ path: at, message });
     }
   });
-  return [...issues, ...checkSelectors(config)];
+  return [...issues, ...checkSelectors(config), ...canaryTimingErrors(config)];
 }
 
 function checkSelectors(config: GantryConfig): SemanticIssue[] {

@@ -1,3 +1,4 @@
+export { type CanaryIssue, canaryWarnings } from './canary-checks.ts';
 export { DEFAULT_CONFIG_PATH, type ExtendsRef, formatExtendsRef } from './extends-ref.ts';
 export { type FreezeWindow, freezeAt, parseFreezeWindow } from './freeze.ts';
 export { configJsonSchema } from './json-schema.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { diskExtendsResolver, readConfigFile } from '../../adapters/local/config-files.ts';
-import { configJsonSchema, loadConfig } from '../../core/config/index.ts';
+import { canaryWarnings, configJsonSchema, loadConfig } from '../../core/config/index.ts';
+import { formatPath } from '../../core/config/yaml-tree.ts';
 import { ConfigError, formatIssue } from '../../core/errors.ts';
 import { EXIT, type Io, json } from '../output.ts';
 
@@ -21,8 +22,14 @@ export function registerConfig(program: Command, io: Io, exit: (code: number) =>
           images: loaded.build?.images?.length ?? 0,
           metrics: loaded.canary?.metrics.length ?? 0,
         };
-        if (options.json) io.out(json({ valid: true, file, issues: [], summary }));
+        // Valid but not doing what it seems to (canary timings): said, without failing.
+        const warnings = canaryWarnings(loaded).map((w) => ({
+          path: formatPath(w.path),
+          message: w.message,
+        }));
+        if (options.json) io.out(json({ valid: true, file, issues: [], warnings, summary }));
         else {
+          for (const w of warnings) io.out(`${file}: warning: ${w.path}: ${w.message}`);
           const parts = Object.entries(summary).map(([k, v]) => `${v} ${v === 1 ? k.replace(/s$/, '') : k}`);
           io.out(`${file}: valid (${parts.join(', ')})`);
         }

@@ -1,5 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/app/analyze.ts';
+import { PrometheusMetrics } from '../../../src/adapters/prometheus/client.ts';
+import { prometheusOptions } from '../../../src/adapters/prometheus/options.ts';
+import { analyze, BUDGET_MARGIN_MS } from '../../../src/app/analyze.ts';
 import { mapLimit } from '../../../src/app/map-limit.ts';
 import { parseConfig } from '../../../src/core/config/index.ts';
 import { MetricsError, ValidationError } from '../../../src/core/errors.ts';
@@ -142,9 +146,10 @@ describe('analyze use case', () => {
   it('halves the counts of ratio queries whose range is twice the step', async () => {
     const ratio = `    - name: errors
       ratio:
-        numerator: sum(increase(e{SELECTOR}[1m]))
-        denominator: sum(increase(r{SELECTOR}[1m]))
+        numerator: sum(increase(e{SELECTOR}[1m])) * 1
+        denominator: sum(increase(r{SELECTOR}[1m])) * 1
 `;
+    // Not a plain counter increase (a product): the per-step sums are used, scaled.
     const fake = fakeMetrics((q) => constant(q, () => (q.query.startsWith('sum(increase(e') ? 2 : 100)));
     const result = await analyze({
       metrics: fake.metrics,
@@ -156,9 +161,120 @@ describe('analyze use case', () => {
     // staging: 10m at 30s = 21 steps of increase(…[1m]) — each event is counted twice.
     expect(result.metrics[0]!.traffic).toEqual({ canary: 1050, baseline: 1050 });
     expect(result.metrics[0]!.queries.canary).toEqual([
-      'sum(increase(e{app="web",namespace="staging",track="canary"}[1m]))',
-      'sum(increase(r{app="web",namespace="staging",track="canary"}[1m]))',
+      'sum(increase(e{app="web",namespace="staging",track="canary"}[1m])) * 1',
+      'sum(increase(r{app="web",namespace="staging",track="canary"}[1m])) * 1',
     ]);
+  });
+
+  it('counts a counter ratio exactly from its raw samples over the window', async () => {
+    const ratio = `    - name: errors
+      ratio:
+        numerator: sum(increase(e{SELECTOR}[1m]))
+        denominator: sum(increase(r{SELECTOR}[1m]))
+`;
+    const fake = fakeMetrics((q) =>
+      constant(q, () => (q.query.startsWith('sum(increase(e') ? 2.6667 : 133.333)),
+    );
+    const instants: [string, string][] = [];
+    const end = END.getTime() / 1000;
+    fake.metrics.queryInstant = async (query, at) => {
+      instants.push([query, at.toISOString()]);
+      // Two series per side, 15 s scrapes from 15 minutes before the end; one resets.
+      const perScrape = query.startsWith('e{') ? 1 : 50;
+      const samples = (from: number, reset?: number): [number, number][] =>
+        Array.from({ length: 61 }, (_, i) => [
+          end - 900 + 15 * i,
+          reset !== undefined && i >= reset ? (i - reset) * perScrape : from + i * perScrape,
+        ]);
+      return [
+        { labels: { pod: 'a' }, samples: samples(1000) },
+        { labels: { pod: 'b' }, samples: samples(500, 40) },
+      ];
+    };
+    const result = await analyze({
+      metrics: fake.metrics,
+      config: config(ratio),
+      app: 'web',
+      environment: 'staging',
+      clock,
+    });
+    expect(instants).toEqual([
+      ['e{app="web",namespace="staging",track="canary"}[900s]', END.toISOString()],
+      ['r{app="web",namespace="staging",track="canary"}[900s]', END.toISOString()],
+      ['e{app="web",namespace="staging",track="stable"}[900s]', END.toISOString()],
+      ['r{app="web",namespace="staging",track="stable"}[900s]', END.toISOString()],
+    ]);
+    // 10 minutes = 40 scrape intervals per series; across the reset to 0 the counter's value
+    // (0) is what happened since the restart: 40·50 + 39·50 requests, 40 + 39 errors.
+    const metric = result.metrics[0]!;
+    expect(metric.traffic).toEqual({ canary: 3950, baseline: 3950 });
+    expect(metric.reason).toMatch(/\(canary 79\/3950, baseline 79\/3950\)$/);
+    expect(metric.queries.canary.slice(2)).toEqual([
+      'e{app="web",namespace="staging",track="canary"}[900s]',
+      'r{app="web",namespace="staging",track="canary"}[900s]',
+    ]);
+  });
+
+  it('ends within the configured timeout plus a margin when Prometheus hangs, whatever the retries', async () => {
+    const hung: Metrics = {
+      queryRange: (request) =>
+        new Promise((_, reject) =>
+          request.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
+      queryInstant: () => new Promise(() => {}),
+      graphUrl: () => 'graph',
+    };
+    const metrics = `    - name: latency
+      query: max(x{SELECTOR})
+    - name: errors
+      ratio: { numerator: 'sum(increase(e{SELECTOR}[1m]))', denominator: 'sum(increase(r{SELECTOR}[1m]))' }
+`;
+    const withTimeout = config(metrics).canary!;
+    const started = Date.now();
+    const result = await analyze({
+      metrics: hung,
+      config: {
+        ...config(metrics),
+        canary: { ...withTimeout, prometheus: { url: 'http://prom', timeout: '1s' } },
+      },
+      app: 'web',
+      environment: 'staging',
+      clock,
+    });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(1000);
+    expect(took).toBeLessThan(1000 + BUDGET_MARGIN_MS + 500);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.metrics.map((m) => m.reason)).toEqual([
+      "canary query failed: no answer within the analysis' time budget of 2s (canary.prometheus.timeout plus 1s) (canary: no values; baseline: no values)",
+      "canary denominator query failed: no answer within the analysis' time budget of 2s (canary.prometheus.timeout plus 1s) (canary: no counts; baseline: no counts)",
+    ]);
+  });
+
+  it('bounds the real Prometheus client too: a hung server, 1 s timeout and two retries take 2 s, not 3.75 s', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const server = createServer(() => {}); // accepts, never answers
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const base = config();
+      const withTimeout = { ...base, canary: { ...base.canary!, prometheus: { url, timeout: '1s' } } };
+      const metrics = new PrometheusMetrics(prometheusOptions(withTimeout.canary.prometheus, {}));
+      const started = Date.now();
+      const result = await analyze({
+        metrics,
+        config: withTimeout,
+        app: 'web',
+        environment: 'staging',
+        clock,
+      });
+      expect(Date.now() - started).toBeLessThan(1000 + BUDGET_MARGIN_MS + 500);
+      expect(result.metrics[0]!.reason).toMatch(/time budget of 2s/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('turns metrics failures into inconclusive metrics, and lets other errors through', async () => {
@@ -174,7 +290,7 @@ describe('analyze use case', () => {
     });
     expect(result).toMatchObject({ verdict: 'inconclusive' });
     expect(result.metrics[0]!.reason).toBe(
-      'canary query failed: Prometheus at http://prom did not answer within 30s (3 attempts)',
+      'canary query failed: Prometheus at http://prom did not answer within 30s (3 attempts) (canary: no values; baseline: no values)',
     );
     const broken = fakeMetrics(() => new TypeError('bug'));
     await expect(

@@ -111,7 +111,9 @@ describe('query metrics', () => {
     ];
     for (const [canary, baseline, reason] of cases) {
       const r = judgeQueryMetric(metric(), { canary, baseline }, settings, context);
-      expect(r, reason).toMatchObject({ verdict: 'inconclusive', reason });
+      expect(r.verdict, reason).toBe('inconclusive');
+      // The reason, then what was measured on each side.
+      expect(r.reason.slice(0, reason.length), r.reason).toBe(reason);
     }
     const few = judgeQueryMetric(
       metric(),
@@ -119,7 +121,9 @@ describe('query metrics', () => {
       { ...settings, window: { start, end: start + 300, stepSeconds: 60 } },
       context,
     );
-    expect(few.reason).toBe('too few canary samples: 6 (minimum 10)');
+    expect(few.reason).toBe(
+      'too few canary samples: 6 (minimum 10) (canary median 1.01 over 6 of 6 steps; baseline median 1.01 over 6 of 6 steps)',
+    );
   });
 
   it('treats NaN gaps as missing steps and still decides on the rest', () => {
@@ -209,7 +213,8 @@ describe('ratio metrics', () => {
     );
     expect(none).toMatchObject({
       verdict: 'inconclusive',
-      reason: 'too little canary traffic: 0 events in the denominator (minimum 100)',
+      reason:
+        'too little canary traffic: 0 events in the denominator (minimum 100) (canary 0/0 over 31 of 31 steps; baseline 31/31000 over 31 of 31 steps)',
     });
     const absent = judgeRatioMetric(
       ratio(),
@@ -221,7 +226,46 @@ describe('ratio metrics', () => {
       settings,
       context,
     );
-    expect(absent.reason).toBe('no baseline data: the query returned no values in the window');
+    expect(absent.reason).toBe(
+      'no baseline data: the query returned no values in the window (canary 31/3100 over 31 of 31 steps; baseline: no counts)',
+    );
+    expect(absent.canary).toBeCloseTo(0.01, 12);
+  });
+
+  it('tests exact counts when given, and falls back to approximate per-step sums, saying so', () => {
+    const data = {
+      canary: { numerator: perMinute(1.3333), denominator: perMinute(133.333) },
+      baseline: { numerator: perMinute(1.3333), denominator: perMinute(133.333) },
+      scale: 1,
+    };
+    const exact = judgeRatioMetric(
+      ratio(),
+      {
+        ...data,
+        exact: { canary: { events: 30, exposure: 3000 }, baseline: { events: 31, exposure: 3000 } },
+      },
+      settings,
+      context,
+    );
+    expect(exact.traffic).toEqual({ canary: 3000, baseline: 3000 });
+    expect(exact.reason).toMatch(/\(canary 30\/3000, baseline 31\/3000\)$/);
+    const lost = judgeRatioMetric(
+      ratio(),
+      {
+        ...data,
+        exact: {
+          canary: { events: 30, exposure: 3000 },
+          baseline: { error: 'count query failed: response too large' },
+        },
+      },
+      settings,
+      context,
+    );
+    expect(lost.verdict).toBe('pass');
+    expect(lost.traffic!.canary).toBeCloseTo(31 * 133.333, 6);
+    expect(lost.reason).toMatch(
+      /\(canary ≈41\/≈4133, baseline ≈41\/≈4133\); exact counts unavailable \(count query failed: response too large\), per-step sums used$/,
+    );
   });
 
   it('corrects overlapping ranges with the scale factor, so counts are not double-counted', () => {

@@ -162,6 +162,66 @@ describe('report chart', () => {
   });
 });
 
+describe('what the report explains (issue #15)', () => {
+  it('an inconclusive ratio row shows the rates and integer counts it measured', () => {
+    const idle = metric({
+      name: 'error-rate',
+      kind: 'ratio',
+      verdict: 'inconclusive',
+      reason:
+        'too little canary traffic: 33 events in the denominator (minimum 100) (canary 10/33 over 12 of 31 steps; baseline 150/30000 over 31 of 31 steps)',
+      test: null,
+      baseline: 0.005,
+      canary: 10 / 33,
+      delta: null,
+      relative: null,
+      interval: null,
+      pValue: null,
+      traffic: { canary: 33.3333, baseline: 30000 },
+      queries: { canary: ['sum(e{c})', 'sum(r{c})'], baseline: ['sum(e{b})', 'sum(r{b})'] },
+    });
+    const report = renderReport(result([idle], { verdict: 'inconclusive' }));
+    const row = report.split('\n').find((line) => line.startsWith('| error-rate'))!;
+    expect(row).toContain('| ⚠️ inconclusive | 0.5% | 30.3% | — | — | — | too little canary traffic');
+    expect(row).toContain('(canary 10/33 over 12 of 31 steps; baseline 150/30000 over 31 of 31 steps)');
+    expect(report).toContain('traffic canary ≈33, baseline 30000');
+    expect(report).not.toMatch(/33\.3/);
+  });
+
+  it('the chart caption names the lines that are drawn', () => {
+    const lonely = metric({ verdict: 'inconclusive', points: { canary: points(() => 0.2), baseline: [] } });
+    const report = renderReport(result([lonely], { verdict: 'inconclusive' }));
+    expect(report).toContain('over the window — one line: canary (no baseline data);');
+    expect(report).not.toContain('second baseline');
+    expect(renderReport(result([metric({})]))).toContain('— first line canary, second baseline;');
+  });
+
+  it('labels the x-axis with seconds when buckets are shorter than a minute, and they are distinct', () => {
+    const window = { start, end: start + 1800, stepSeconds: 15 };
+    const canary = Array.from({ length: 121 }, (_, i): [number, number] => [start + 15 * i, 1]);
+    const chart = mermaidChart(metric({ points: { canary, baseline: canary } }), window);
+    const labels = /x-axis \[(.*)\]/.exec(chart)![1]!.split(', ');
+    expect(labels[0]).toBe('"10:00:00"');
+    expect(new Set(labels).size).toBe(labels.length);
+    const minutes = mermaidChart(metric({}), { start, end: start + 1800, stepSeconds: 60 });
+    expect(/x-axis \[(.*)\]/.exec(minutes)![1]!.split(', ').slice(0, 2)).toEqual(['"10:00"', '"10:01"']);
+  });
+
+  it('says which metrics were tested on independent steps only', () => {
+    const thinned = metric({
+      samples: { canary: 121, baseline: 121, expected: 121 },
+      independence: { every: 4, spanSeconds: 60, used: { canary: 31, baseline: 31 }, possible: 31 },
+    });
+    const report = renderReport(result([thinned], { window: { ...result([]).window, stepSeconds: 15 } }));
+    expect(report).toContain(
+      '*Overlapping ranges make consecutive steps dependent, so these were tested on independent steps only: latency (ranges of 1m: one step in 4, at most 31 samples).*',
+    );
+    expect(report).toContain(
+      'samples canary 121, baseline 121 of 121 steps · tested on 31 and 31 independent steps (one in 4)',
+    );
+  });
+});
+
 describe('commit status', () => {
   it('maps verdicts to states and keeps the description under 140 characters', () => {
     const status = canaryStatus(result([spike], { summary: 'x'.repeat(300) }), 'https://ci/1');
