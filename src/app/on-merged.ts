@@ -2,7 +2,7 @@ import type { EnvironmentConfig } from '../core/config/schema.ts';
 import { describeFreeze, frozen } from '../core/freeze/frozen.ts';
 import { FREEZE_FILE, type FreezeState, readFreezeState } from '../core/freeze/state.ts';
 import { hiddenMarker, inline } from '../core/markdown.ts';
-import { environments } from '../core/promote/environments.ts';
+import { afterOf, environments } from '../core/promote/environments.ts';
 import { parsePromotionBody } from '../core/promote/pr-body.ts';
 import { ROLLBACK_PREFIX } from '../core/promote/rollback.ts';
 import type { RepoPath } from '../ports/forge.ts';
@@ -43,7 +43,9 @@ export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outco
   const watch = event.canaryPassed ? undefined : await startWatch(deps, event, metadata, config);
   // A rollback is watched like any merge (and never rolled back itself), but promotes nothing further.
   const next =
-    metadata.kind === 'rollback' ? [] : environments(config).filter((e) => e.after === metadata.environment);
+    metadata.kind === 'rollback'
+      ? []
+      : environments(config).filter((e) => afterOf(e).includes(metadata.environment));
   if (next.length === 0)
     return {
       action: watch ? 'watching' : 'done',

@@ -4,6 +4,7 @@ import { UsageError, ValidationError } from '../errors.ts';
 import { type ArtifactState, formatVersion, type Version } from './artifact-state.ts';
 import { promotionBranch } from './branch-name.ts';
 import type { Location } from './environments.ts';
+import { fileKey, showKey } from './file-key.ts';
 import type { AppPromotion, FileUpdate, PlanInputs } from './plan.ts';
 import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
 import { updateArtifact } from './updaters/index.ts';
@@ -46,17 +47,23 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
       const state = source.states[i];
       if (state === undefined) return;
       const path = expandPath(artifact.path, { env: location.name, app: name });
-      const current = working.get(path)?.after ?? inputs.files.get(path) ?? null;
+      const key = fileKey(location.repo, path);
+      const current = working.get(key)?.after ?? inputs.files.get(key) ?? null;
       if (current === null && artifact.kind !== 'file') {
         throw new ValidationError(
-          `${path}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
+          `${showKey(key)}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
         );
       }
-      const written = updateArtifact(artifact, path, current ?? '', state);
+      const written = updateArtifact(artifact, showKey(key), current ?? '', state);
       if (from === undefined && written.previous?.kind === 'version') from = written.previous.version;
       if (written.content === current) return;
       changed = true;
-      working.set(path, { path, before: working.get(path)?.before ?? current, after: written.content });
+      working.set(key, {
+        path,
+        ...(location.repo ? { repo: location.repo } : {}),
+        before: working.get(key)?.before ?? current,
+        after: written.content,
+      });
     });
     if (!changed) continue;
     const to = primaryVersion(source.states) ?? {};
