@@ -44,6 +44,10 @@ export class MemoryForge implements Forge {
   readonly permissions = new Map<string, Permission>();
   readonly teams = new Map<string, string[]>();
   readonly calls: string[] = [];
+  /** Repositories whose required checks are still running: auto-merge waits there. */
+  readonly pendingChecks = new Set<string>();
+  /** PRs (`repo#number`) the forge will merge once the checks pass. */
+  readonly autoMerge = new Set<string>();
   #ids = 100;
 
   constructor(kind: 'github' | 'gitlab' = 'github') {
@@ -318,6 +322,32 @@ export class MemoryForge implements Forge {
 
   compareUrl(repo: RepoPath, from: string, to: string): string {
     return `https://forge.example/${repo}/compare/${from}...${to}`;
+  }
+
+  /** As both forges do: wait for required checks when some run, else merge now; pinned to `headSha`. */
+  async enableAutoMerge(repo: RepoPath, number: number, headSha: string): Promise<'scheduled' | 'merged'> {
+    this.calls.push(`enableAutoMerge ${repo} ${number}`);
+    const pr = this.pullRequests.find((p) => p.repo === repo && p.number === number);
+    if (!pr) throw new NotFoundError(`no PR ${number}`);
+    if (pr.state !== 'open') throw new ConflictError(`PR ${number} is ${pr.state}`);
+    if (pr.headSha !== headSha) throw new ConflictError(`PR ${number} moved: head is ${pr.headSha}`);
+    if (this.pendingChecks.has(repo)) {
+      this.autoMerge.add(`${repo}#${number}`);
+      return 'scheduled';
+    }
+    this.merge(repo, number);
+    return 'merged';
+  }
+
+  /** The required checks of a repository passed: scheduled auto-merges happen; returns the merged PRs. */
+  checksPassed(repo: RepoPath): PullRequest[] {
+    this.pendingChecks.delete(repo);
+    const merged: PullRequest[] = [];
+    for (const pr of this.pullRequests) {
+      if (pr.repo === repo && pr.state === 'open' && this.autoMerge.delete(`${repo}#${pr.number}`))
+        merged.push(this.merge(repo, pr.number));
+    }
+    return merged;
   }
 
   #repo(repo: RepoPath): Repo {
