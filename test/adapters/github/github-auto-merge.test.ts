@@ -35,9 +35,14 @@ describe('GitHubForge auto-merge', () => {
     const { fake, forge, head } = world(true);
     expect(await forge.enableAutoMerge(REPO, 7, head)).toBe('scheduled');
     expect(fake.pulls[0]).toMatchObject({ autoMerge: true, merged: false });
-    expect(sent(fake.http.requests).map((r) => [r.method, r.path, r.operation, r.variables])).toEqual([
-      ['GET', '/repos/shop/gitops/pulls/7', undefined, undefined],
-      ['POST', '/graphql', 'GantryAutoMerge', { id: 'PR_kw7', sha: head }],
+    expect(sent(fake.http.requests)).toEqual([
+      { method: 'GET', path: '/repos/shop/gitops/pulls/7' },
+      {
+        method: 'POST',
+        path: '/graphql',
+        operation: 'GantryAutoMerge',
+        variables: { id: 'PR_kw7', sha: head },
+      },
     ]);
   });
 
