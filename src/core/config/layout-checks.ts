@@ -13,6 +13,12 @@ export function checkLayout(config: GantryConfig): SemanticIssue[] {
   const envNames = envs.map((e) => e.name);
   const places = [...new Set([...envNames, ...envs.flatMap((e) => locationsOf(e).map((l) => l.name))])];
   envs.forEach((env, i) => {
+    if (env.via === 'commit' && env.canary !== undefined && env.canary !== false)
+      issues.push({
+        path: ['environments', i, 'via'],
+        message:
+          '"via: commit" lands without a PR, where the canary would report; use "via: auto-merge" or turn the canary off',
+      });
     (env.targets ?? []).forEach((target, j) => {
       if (typeof target === 'string' || target.from === undefined) return;
       const path = ['environments', i, 'targets', j, 'from'];

@@ -27,6 +27,8 @@ export interface AppChange {
   notes: string[];
   /** A rollback: the PR whose merge it undoes (kept in the metadata). */
   rollbackOf?: { number: number; url?: string };
+  /** The repository holding .gantry.yml, when the PR goes to another one. */
+  home?: string;
 }
 
 /**
@@ -96,6 +98,7 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     targets,
     ...(inputs.lineage?.get(name) ? { lineage: inputs.lineage.get(name)! } : {}),
     ...(change.rollbackOf ? { rollback: { of: change.rollbackOf.number } } : {}),
+    ...(change.home ? { home: change.home } : {}),
   };
   const updates = [...working.values()];
   const repo = app.source;

@@ -19,6 +19,8 @@ export interface PromotionRequest {
   apps?: readonly string[];
   /** Allow moving an environment to an older version (rollbacks). */
   allowDowngrade?: boolean;
+  /** The repository holding .gantry.yml: recorded in PRs opened in another one. */
+  home?: string;
 }
 
 export interface PlanInputs {
@@ -200,6 +202,7 @@ function planApp(
       inputs,
       allowDowngrade: request.allowDowngrade === true,
       notes: [...sources.notes, ...dependencyNotes(config, name, app, request)],
+      ...(repo && request.home && repo !== request.home ? { home: request.home } : {}),
     });
     if (promotion) out.push(repo ? { ...promotion, repo } : promotion);
   }

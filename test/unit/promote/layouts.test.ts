@@ -303,3 +303,21 @@ ${webApp}environments:
     ]);
   });
 });
+
+describe('how a promotion lands', () => {
+  it('refuses a direct-commit environment with a canary (no PR to report on)', () => {
+    expect(() =>
+      parse(`version: 1
+environments:
+  - { name: dev, via: commit, canary: true }
+canary:
+  prometheus: http://prometheus:9090
+  selectors: { canary: { track: canary }, baseline: { track: stable } }
+  metrics: [{ name: errors, query: "sum(rate(x{SELECTOR}[1m]))" }]
+`),
+    ).toThrow('environments[0].via: "via: commit" lands without a PR');
+    expect(() => parse('version: 1\nenvironments: [{ name: dev, via: merge }]\n')).toThrow(
+      /environments\[0\]\.via: .*"pr" \| "auto-merge" \| "commit"|environments\[0\]\.via: .*expected one of/,
+    );
+  });
+});
