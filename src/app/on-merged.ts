@@ -1,4 +1,5 @@
 import type { EnvironmentConfig, GantryConfig } from '../core/config/schema.ts';
+import { UsageError } from '../core/errors.ts';
 import { describeFreeze, frozen } from '../core/freeze/frozen.ts';
 import { FREEZE_FILE, type FreezeState, readFreezeState } from '../core/freeze/state.ts';
 import { hiddenMarker, inline } from '../core/markdown.ts';
@@ -90,10 +91,20 @@ export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outco
     }
     // No `from`: the environment's own pairing applies (targets' `from`, region twins, and
     // for a fan-in the newest of its sources, or all of them agreeing).
-    const { plan, outcomes, followed } = await promoteAndFollow(deps, home ?? event.repo, homeBase, config, {
-      kind: 'promote',
-      request: { to: env.name, apps: [metadata.app] },
-    });
+    let result: Awaited<ReturnType<typeof promoteAndFollow>>;
+    try {
+      result = await promoteAndFollow(deps, home ?? event.repo, homeBase, config, {
+        kind: 'promote',
+        request: { to: env.name, apps: [metadata.app] },
+      });
+    } catch (error) {
+      // A fan-in with `from: all` whose sources do not agree yet, a source that disagrees
+      // with its twin: the next merge may settle it; say why nothing was opened.
+      if (!(error instanceof UsageError)) throw error;
+      lines.push(`- **${env.name}**: not promoted: ${inline(error.message)}`);
+      continue;
+    }
+    const { plan, outcomes, followed } = result;
     opened.push(...pullRequestsOf(outcomes), ...followed);
     lines.push(
       plan.empty

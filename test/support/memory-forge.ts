@@ -87,7 +87,7 @@ export class MemoryForge implements Forge {
   }
 
   /** Simulates a merge: the PR's head tree becomes the base branch's new commit. */
-  merge(repo: RepoPath, number: number): PullRequest {
+  merge(repo: RepoPath, number: number): PullRequest & { repo: string } {
     const pr = this.pullRequests.find((p) => p.repo === repo && p.number === number)!;
     const r = this.#repo(repo);
     const head = r.commits.get(r.branches.get(pr.head)!)!;
@@ -340,9 +340,9 @@ export class MemoryForge implements Forge {
   }
 
   /** The required checks of a repository passed: scheduled auto-merges happen; returns the merged PRs. */
-  checksPassed(repo: RepoPath): PullRequest[] {
+  checksPassed(repo: RepoPath): Array<PullRequest & { repo: string }> {
     this.pendingChecks.delete(repo);
-    const merged: PullRequest[] = [];
+    const merged: Array<PullRequest & { repo: string }> = [];
     for (const pr of this.pullRequests) {
       if (pr.repo === repo && pr.state === 'open' && this.autoMerge.delete(`${repo}#${pr.number}`))
         merged.push(this.merge(repo, pr.number));
