@@ -103,38 +103,44 @@ export async function runStep(world: World, layout: Layout, step: LayoutStep): P
   const before = snapshot(world.forge);
   const prsBefore = world.forge.pullRequests.map(describePr);
   const notes: string[] = [];
-  if (step.release) {
-    const sha = world.forge.repos.get(appRepo)!.branches.get('main')!;
-    const outcome = await onRelease(world.deps, {
-      repo: appRepo,
-      tag: step.release.tag,
-      sha,
-      trigger: 'tag',
-    });
-    notes.push(`release: ${outcome.action}${outcome.detail ? ` (${outcome.detail})` : ''}`);
-  } else if (step.promote) {
-    const base = await world.forge.defaultBranch(layout.home);
-    const config = (await loadForgeConfig(world.forge, layout.home, base))!;
-    const { plan, outcomes } = await promoteAndFollow(world.deps, layout.home, base, config, {
-      kind: 'promote',
-      request: {
-        to: step.promote.to,
-        ...(step.promote.from ? { from: step.promote.from } : {}),
-        ...(step.promote.apps ? { apps: step.promote.apps } : {}),
-      },
-    });
-    notes.push(`promote: ${plan.summary}`);
-    for (const o of outcomes) notes.push(`  ${o.app}: ${describeOutcome(o)}`);
-    for (const app of plan.apps) for (const note of app.notes) notes.push(`note (${app.app}): ${note}`);
-  } else if (step.merge) {
-    for (const pr of [...world.forge.pullRequests]) {
-      if (pr.state !== 'open' || parsePromotionBody(pr.body)?.environment !== step.merge) continue;
-      notes.push(...(await followMerge(world, world.forge.merge(pr.repo, pr.number))));
+  try {
+    if (step.release) {
+      const sha = world.forge.repos.get(appRepo)!.branches.get('main')!;
+      const outcome = await onRelease(world.deps, {
+        repo: appRepo,
+        tag: step.release.tag,
+        sha,
+        trigger: 'tag',
+      });
+      notes.push(`release: ${outcome.action}${outcome.detail ? ` (${outcome.detail})` : ''}`);
+    } else if (step.promote) {
+      const base = await world.forge.defaultBranch(layout.home);
+      const config = (await loadForgeConfig(world.forge, layout.home, base))!;
+      const { plan, outcomes } = await promoteAndFollow(world.deps, layout.home, base, config, {
+        kind: 'promote',
+        request: {
+          to: step.promote.to,
+          ...(step.promote.from ? { from: step.promote.from } : {}),
+          ...(step.promote.apps ? { apps: step.promote.apps } : {}),
+        },
+      });
+      notes.push(`promote: ${plan.summary}`);
+      for (const o of outcomes) notes.push(`  ${o.app}: ${describeOutcome(o)}`);
+      for (const app of plan.apps) for (const note of app.notes) notes.push(`note (${app.app}): ${note}`);
+    } else if (step.merge) {
+      for (const pr of [...world.forge.pullRequests]) {
+        if (pr.state !== 'open' || parsePromotionBody(pr.body)?.environment !== step.merge) continue;
+        notes.push(...(await followMerge(world, world.forge.merge(pr.repo, pr.number))));
+      }
+    } else if (step.checksPass) {
+      for (const pr of world.forge.checksPassed(step.checksPass))
+        notes.push(...(await followMerge(world, pr)));
+    } else if (step.edit) {
+      world.forge.push(step.edit.repo, 'main', step.edit.files, step.edit.message ?? 'a change by hand');
     }
-  } else if (step.checksPass) {
-    for (const pr of world.forge.checksPassed(step.checksPass)) notes.push(...(await followMerge(world, pr)));
-  } else if (step.edit) {
-    world.forge.push(step.edit.repo, 'main', step.edit.files, step.edit.message ?? 'a change by hand');
+  } catch (error) {
+    // What the bot would answer: the refusal is part of the layout's story.
+    notes.push(`refused: ${(error as Error).message}`);
   }
   const prs = world.forge.pullRequests
     .filter((p, i) => describePr(p) !== prsBefore[i])

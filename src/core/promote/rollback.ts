@@ -6,6 +6,7 @@ import { planAppChange } from './app-plan.ts';
 import { type ArtifactState, formatVersion, sameState, type Version } from './artifact-state.ts';
 import { promotionBranch } from './branch-name.ts';
 import { type Location, resolveDestination } from './environments.ts';
+import { fileKey } from './file-key.ts';
 import type { AppPromotion } from './plan.ts';
 import { readArtifact } from './updaters/index.ts';
 import { compareVersions } from './version-order.ts';
@@ -216,7 +217,9 @@ export interface RollbackToRequest {
 /** Files `planRollbackTo` reads: the destination files of the app's versioned artifacts. */
 export function rollbackToFiles(config: GantryConfig, request: RollbackToRequest): string[] {
   const { app, pathAt, locations } = resolveRollbackTo(config, request);
-  return locations.flatMap((l) => app.artifacts.filter((a) => a.kind !== 'file').map((a) => pathAt(l, a)));
+  return locations.flatMap((l) =>
+    app.artifacts.filter((a) => a.kind !== 'file').map((a) => fileKey(l.repo, pathAt(l, a))),
+  );
 }
 
 /**
