@@ -31,7 +31,7 @@ export async function promoteCommand(run: Run<Promote>): Promise<Reply> {
     );
   }
   const apps = impliedApps(run, command.apps);
-  const { plan, outcomes } = await promoteAndFollow(
+  const { plan, outcomes, followed } = await promoteAndFollow(
     { ...deps, forge: ctx.forge },
     ctx.repo,
     ctx.base,
@@ -54,6 +54,8 @@ export async function promoteCommand(run: Run<Promote>): Promise<Reply> {
     return `- **${safe(o.app)}** ${safe(moves.join(', '))}: ${describeOutcome(o)}`;
   });
   const notes = [...new Set(plan.apps.flatMap((a) => a.notes))].map((n) => `- ⚠️ ${safe(n)}`);
+  // Committed straight onto the default branch: the auto environments after it followed.
+  if (followed.length) notes.push(`- then: ${followed.map((n) => `#${n}`).join(', ')}`);
   const forced = freeze.frozen
     ? [`- ❄️ promoted during a freeze (--force): ${safe(describeFreeze(freeze))}`]
     : [];

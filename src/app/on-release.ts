@@ -43,7 +43,7 @@ export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Out
     tag: imageTagOf(event.tag, event.sha),
     ...(event.digest ? { digest: event.digest } : {}),
   };
-  const { plan, outcomes } = await promoteAndFollow(
+  const { plan, outcomes, followed } = await promoteAndFollow(
     { ...deps, forge: gitops },
     deploy.repo,
     base,
@@ -61,6 +61,6 @@ export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Out
   if (plan.empty) return { action: 'unchanged', detail: plan.summary };
   return {
     action: outcomes.map((o) => o.action).join(','),
-    pullRequests: pullRequestsOf(outcomes),
+    pullRequests: [...pullRequestsOf(outcomes), ...followed],
   };
 }

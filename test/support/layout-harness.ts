@@ -144,7 +144,10 @@ export async function runStep(world: World, layout: Layout, step: LayoutStep): P
   }
   const prs = world.forge.pullRequests
     .filter((p, i) => describePr(p) !== prsBefore[i])
-    .map((p) => `PR ${describePr(p)}`);
+    .map(
+      (p) =>
+        `PR ${describePr(p)}${world.forge.autoMerge.has(`${p.repo}#${p.number}`) ? ' (auto-merge on)' : ''}`,
+    );
   return [...notes.map((n) => `> ${n}`), ...prs, diffBranches(world.forge, before)].join('\n').trimEnd();
 }
 
@@ -206,7 +209,10 @@ function diffBranches(forge: MemoryForge, before: Snapshot): string {
       // A new branch is shown against the commit it was made on (a PR's base).
       const start = was ?? commit.parent;
       const from = start ? r.commits.get(start)!.files : new Map<string, string>();
-      out.push(`@@ ${repo} ${branch}${was ? '' : ' (new)'}: ${commit.message.split('\n')[0]}`);
+      const subjects: string[] = [];
+      for (let at: string | undefined = sha; at && at !== start; at = r.commits.get(at)!.parent)
+        subjects.unshift(r.commits.get(at)!.message.split('\n')[0]!);
+      out.push(`@@ ${repo} ${branch}${was ? '' : ' (new)'}: ${subjects.join(' | ')}`);
       const paths = [...new Set([...from.keys(), ...commit.files.keys()])].sort();
       for (const path of paths) {
         const a = from.get(path);

@@ -86,14 +86,34 @@ export class MemoryForge implements Forge {
     return sha;
   }
 
-  /** Simulates a merge: the PR's head tree becomes the base branch's new commit. */
+  /**
+   * Simulates a merge as git does it: what the PR changed since it left the base (the merge
+   * base) is applied onto the base branch as it is now, so PRs merged in any order keep each
+   * other's changes (the PR's side wins where both changed a file).
+   */
   merge(repo: RepoPath, number: number): PullRequest & { repo: string } {
     const pr = this.pullRequests.find((p) => p.repo === repo && p.number === number)!;
     const r = this.#repo(repo);
     const head = r.commits.get(r.branches.get(pr.head)!)!;
+    const target = r.commits.get(r.branches.get(pr.base)!)!;
+    const ancestors = (sha: string | undefined) => {
+      const out: string[] = [];
+      for (let at = sha; at; at = r.commits.get(at)!.parent) out.push(at);
+      return out;
+    };
+    const onBase = new Set(ancestors(r.branches.get(pr.base)));
+    const mergeBase = ancestors(r.branches.get(pr.head)).find((c) => onBase.has(c));
+    const baseFiles = mergeBase ? r.commits.get(mergeBase)!.files : new Map<string, string>();
+    const files = new Map(target.files);
+    for (const path of new Set([...baseFiles.keys(), ...head.files.keys()])) {
+      if (baseFiles.get(path) === head.files.get(path)) continue;
+      const content = head.files.get(path);
+      if (content === undefined) files.delete(path);
+      else files.set(path, content);
+    }
     const sha = this.#hash(`merge ${number} ${pr.headSha}`);
     r.commits.set(sha, {
-      files: new Map(head.files),
+      files,
       parent: r.branches.get(pr.base)!,
       message: `Merge pull request #${number}`,
     });
