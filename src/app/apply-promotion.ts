@@ -1,4 +1,4 @@
-import { ConflictError } from '../core/errors.ts';
+import { ConflictError, UsageError } from '../core/errors.ts';
 import { commitMessage } from '../core/promote/commit-message.ts';
 import type { AppPromotion } from '../core/promote/plan.ts';
 import { parsePromotionBody } from '../core/promote/pr-body.ts';
@@ -59,6 +59,7 @@ export async function applyPromotion(
   promotion: AppPromotion,
   via: Exclude<Via, 'commit'> = 'pr',
 ): Promise<ProposedOutcome> {
+  routed(promotion);
   const at = promotion.repo ? { repo: promotion.repo } : {};
   const existing = await forge.findPullRequest(repo, promotion.branch);
   if (existing && JSON.stringify(parsePromotionBody(existing.body)) === JSON.stringify(promotion.metadata)) {
@@ -100,6 +101,7 @@ export async function landPromotion(
   via: Via,
 ): Promise<PromotionOutcome> {
   if (via !== 'commit') return applyPromotion(forge, repo, base, promotion, via);
+  routed(promotion);
   const { sha } = await forge.commit(repo, {
     branch: base.branch,
     parent: base.sha,
@@ -113,6 +115,19 @@ export async function landPromotion(
     action: 'committed',
     sha,
   };
+}
+
+/**
+ * Never writes one repository's paths into another: every file of a promotion must belong to
+ * the repository it goes to (a plan that did not route them, e.g. a rollback of an environment
+ * with its own `repo:`, is refused).
+ */
+function routed(promotion: AppPromotion): void {
+  const stray = promotion.updates.find((u) => u.repo !== promotion.repo);
+  if (stray)
+    throw new UsageError(
+      `${promotion.app}: ${stray.path} is in ${stray.repo ?? 'the configuration repository'}, not ${promotion.repo ?? 'the configuration repository'}; this is not supported across repositories yet`,
+    );
 }
 
 export interface Proposal {

@@ -1,5 +1,4 @@
 import type { GantryConfig } from '../core/config/schema.ts';
-import { UsageError } from '../core/errors.ts';
 import { resolveDestination, viaOf } from '../core/promote/environments.ts';
 import {
   type PlanInputs,
@@ -82,12 +81,6 @@ export async function promoteOnForge(
       const outcomes: PromotionOutcome[] = [];
       for (const promotion of plan.apps) {
         const target = promotion.repo ?? repo;
-        // Never write one repository's paths into another (a plan that did not route them).
-        const stray = promotion.updates.find((u) => (u.repo ?? repo) !== target);
-        if (stray)
-          throw new UsageError(
-            `${promotion.app}: ${stray.path} belongs to ${stray.repo ?? repo}, not ${target}; ${what.kind} across repositories is not supported`,
-          );
         const at = snapshot.bases.get(target)!;
         const outcome = await landPromotion(forge, target, at, promotion, via);
         deps.record?.('promotion', outcome.action);
