@@ -1,7 +1,8 @@
 import { expandPath } from '../config/paths.ts';
 import type { Artifact, GantryConfig } from '../config/schema.ts';
 import { formatVersion } from './artifact-state.ts';
-import { allLocations } from './environments.ts';
+import { appLocationsOf, environments, type Location } from './environments.ts';
+import { fileKey, showKey } from './file-key.ts';
 import { readArtifact } from './updaters/index.ts';
 
 export interface StatusCell {
@@ -9,6 +10,8 @@ export interface StatusCell {
   version?: string;
   /** Why there is no version: file missing, value not found… */
   problem?: string;
+  /** The app does not live here (`apps.<app>.environments` / `targets`). */
+  absent?: true;
 }
 
 export interface StatusMatrix {
@@ -21,22 +24,57 @@ function versionArtifact(artifacts: readonly Artifact[]): Artifact | undefined {
   return artifacts.find((a) => a.kind !== 'file');
 }
 
+/**
+ * The columns: every environment's targets, with the targets only some apps have (their own
+ * `targets:`) after their environment's, in configuration order.
+ */
+function columns(config: GantryConfig): Location[] {
+  const apps = Object.values(config.apps ?? {});
+  const seen = new Set<string>();
+  return environments(config).flatMap((env) =>
+    [undefined, ...apps]
+      .flatMap((app) => appLocationsOf(env, app))
+      .filter((l) => {
+        const fresh = !seen.has(l.name);
+        seen.add(l.name);
+        return fresh;
+      }),
+  );
+}
+
+/** Where an app lives, by location name. */
+function placesOf(config: GantryConfig, app: string): Map<string, Location> {
+  const settings = config.apps?.[app];
+  return new Map(
+    environments(config).flatMap((env) => appLocationsOf(env, settings).map((l) => [l.name, l])),
+  );
+}
+
+/** The files the matrix reads, as `fileKey`s (an environment may live in its own repository). */
 export function statusFiles(config: GantryConfig): string[] {
   return Object.entries(config.apps ?? {}).flatMap(([app, settings]) => {
     const artifact = versionArtifact(settings.artifacts);
-    return artifact ? allLocations(config).map((l) => expandPath(artifact.path, { env: l.name, app })) : [];
+    if (!artifact) return [];
+    return [...placesOf(config, app).values()].map((l) =>
+      fileKey(l.repo, expandPath(artifact.path, { env: l.name, app })),
+    );
   });
 }
 
 /** App × environment/target version matrix, from the files `statusFiles` lists. */
 export function statusMatrix(config: GantryConfig, files: ReadonlyMap<string, string | null>): StatusMatrix {
-  const locations = allLocations(config);
+  const locations = columns(config);
   const rows = Object.entries(config.apps ?? {}).map(([app, settings]) => {
     const artifact = versionArtifact(settings.artifacts);
-    const cells = locations.map((location): StatusCell => {
+    const places = placesOf(config, app);
+    const cells = locations.map((column): StatusCell => {
+      const location = places.get(column.name);
+      if (!location) return { location: column.name, absent: true };
       if (!artifact) return { location: location.name, problem: 'no versioned artifact' };
-      const path = expandPath(artifact.path, { env: location.name, app });
-      const content = files.get(path);
+      const path = showKey(fileKey(location.repo, expandPath(artifact.path, { env: location.name, app })));
+      const content = files.get(
+        fileKey(location.repo, expandPath(artifact.path, { env: location.name, app })),
+      );
       if (content === undefined || content === null)
         return { location: location.name, problem: `${path} not found` };
       try {
@@ -59,7 +97,7 @@ export function formatStatus(matrix: StatusMatrix): string {
   const header = ['app', ...matrix.columns];
   const body = matrix.rows.map((row) => [
     row.app,
-    ...row.cells.map((c) => c.version ?? `(${c.problem ? 'missing' : '?'})`),
+    ...row.cells.map((c) => c.version ?? (c.absent ? '—' : `(${c.problem ? 'missing' : '?'})`)),
   ]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
   const line = (cells: string[]) =>

@@ -321,3 +321,42 @@ canary:
     );
   });
 });
+
+describe('status with per-app placement and environment repositories', () => {
+  it('shows an absent app as absent, an app-only target as a column, and reads other repositories by key', async () => {
+    const { formatStatus, statusFiles, statusMatrix } = await import('../../../src/core/promote/status.ts');
+    const config = parse(`version: 1
+apps:
+  web:
+    artifacts: [{ kind: helm-value, path: "web/{env}.yaml", key: image.tag }]
+  chart:
+    targets: { prod: [prod] }
+    artifacts: [{ kind: helm-value, path: "chart/{env}.yaml", key: image.tag }]
+environments:
+  - { name: staging }
+  - { name: prod, after: staging, targets: [prod-eu, { name: prod-us, repo: shop/us }] }
+`);
+    expect(statusFiles(config)).toEqual([
+      'web/staging.yaml',
+      'web/prod-eu.yaml',
+      fileKey('shop/us', 'web/prod-us.yaml'),
+      'chart/staging.yaml',
+      'chart/prod.yaml',
+    ]);
+    const tag = (t: string) => `image:\n  tag: "${t}"\n`;
+    const files = new Map([
+      ['web/staging.yaml', tag('2.0')],
+      ['web/prod-eu.yaml', tag('1.0')],
+      [fileKey('shop/us', 'web/prod-us.yaml'), tag('1.1')],
+      ['chart/staging.yaml', tag('5.0')],
+      ['chart/prod.yaml', tag('4.0')],
+    ]);
+    expect(formatStatus(statusMatrix(config, files))).toBe(
+      [
+        'app    staging  prod-eu  prod-us  prod',
+        'web    2.0      1.0      1.1      —',
+        'chart  5.0      —        —        4.0',
+      ].join('\n'),
+    );
+  });
+});
