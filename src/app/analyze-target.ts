@@ -1,5 +1,6 @@
 import type { EnvironmentConfig, GantryConfig } from '../core/config/index.ts';
 import { ValidationError } from '../core/errors.ts';
+import { targetNames } from '../core/promote/environments.ts';
 import { didYouMean } from '../core/text/did-you-mean.ts';
 
 export interface Target {
@@ -28,9 +29,9 @@ export function resolveTarget(config: GantryConfig, app: string, environment: st
   if (!TARGET.test(environment)) throw new ValidationError(`"${environment}" is not an environment name`);
   const envs = config.environments ?? [];
   if (envs.length === 0) return { canary: {} };
-  const found = envs.find((e) => e.name === environment || (e.targets ?? []).includes(environment));
+  const found = envs.find((e) => e.name === environment || targetNames(e).includes(environment));
   if (!found) {
-    const names = envs.flatMap((e) => [e.name, ...(e.targets ?? [])]);
+    const names = envs.flatMap((e) => [e.name, ...(e.targets ? targetNames(e) : [])]);
     throw new ValidationError(
       `"${environment}" is not an environment or target${didYouMean(environment, names)}; expected one of: ${names.join(', ')}`,
     );

@@ -1,14 +1,50 @@
-import { ConflictError } from '../core/errors.ts';
+import { ConflictError, UsageError } from '../core/errors.ts';
 import { commitMessage } from '../core/promote/commit-message.ts';
 import type { AppPromotion } from '../core/promote/plan.ts';
 import { parsePromotionBody, promotionMarker } from '../core/promote/pr-body.ts';
 import type { FileChange, Forge, PullRequest, RepoPath } from '../ports/forge.ts';
 
-export type PromotionOutcome = {
+export interface ProposedOutcome {
   app: string;
+  /** The repository the PR is in (an environment may live in its own). */
+  repo?: RepoPath;
   action: 'created' | 'updated' | 'unchanged';
   pullRequest: PullRequest;
-};
+  /** `via: auto-merge`: the forge merges once checks pass (scheduled) or merged it now. */
+  autoMerge?: 'scheduled' | 'merged';
+}
+
+export interface CommittedOutcome {
+  app: string;
+  repo?: RepoPath;
+  /** `via: commit`: straight onto the default branch, no PR. */
+  action: 'committed';
+  sha: string;
+}
+
+export type PromotionOutcome = ProposedOutcome | CommittedOutcome;
+
+/** How a promotion lands (`environments[].via`). */
+export type Via = 'pr' | 'auto-merge' | 'commit';
+
+/** The PR numbers among outcomes (a direct commit has none). */
+export function pullRequestsOf(outcomes: readonly PromotionOutcome[]): number[] {
+  return outcomes.flatMap((o) => (o.action === 'committed' ? [] : [o.pullRequest.number]));
+}
+
+/** The PR of an outcome that must have one (a promotion into an environment that takes PRs). */
+export function proposedOf(o: PromotionOutcome): ProposedOutcome {
+  if (o.action === 'committed') throw new Error(`${o.app} was committed (${o.sha}), not proposed`);
+  return o;
+}
+
+/** One outcome for a reply: `created https://…`, `committed 1a2b3c4d5e6f on main`. */
+export function describeOutcome(o: PromotionOutcome): string {
+  if (o.action === 'committed') return `committed ${o.sha.slice(0, 12)}${o.repo ? ` in ${o.repo}` : ''}`;
+  const merge =
+    o.autoMerge === 'merged' ? ' (merged)' : o.autoMerge === 'scheduled' ? ' (auto-merge on)' : '';
+  return `${o.action} ${o.pullRequest.url}${merge}`;
+}
 
 /**
  * Puts one app's planned promotion on the forge: one commit on its branch (rebuilt on `base`,
@@ -21,10 +57,13 @@ export async function applyPromotion(
   repo: RepoPath,
   base: { branch: string; sha: string },
   promotion: AppPromotion,
-): Promise<PromotionOutcome> {
+  via: Exclude<Via, 'commit'> = 'pr',
+): Promise<ProposedOutcome> {
+  routed(promotion);
+  const at = promotion.repo ? { repo: promotion.repo } : {};
   const existing = await forge.findPullRequest(repo, promotion.branch);
   if (existing && JSON.stringify(parsePromotionBody(existing.body)) === JSON.stringify(promotion.metadata)) {
-    return { app: promotion.app, action: 'unchanged', pullRequest: existing };
+    return { app: promotion.app, ...at, action: 'unchanged', pullRequest: existing };
   }
   const action = await commitAndPropose(
     forge,
@@ -40,7 +79,55 @@ export async function applyPromotion(
       body: promotion.body,
     },
   );
-  return { app: promotion.app, ...action };
+  const { head, ...proposed } = action;
+  if (via === 'auto-merge') {
+    // Pinned to the commit just written: a push by someone else since then is never merged.
+    const autoMerge = await forge.enableAutoMerge(repo, proposed.pullRequest.number, head);
+    return { app: promotion.app, ...at, ...proposed, autoMerge };
+  }
+  return { app: promotion.app, ...at, ...proposed };
+}
+
+/**
+ * A promotion the way its environment takes it (`via`): a PR (for a human, or merged by the
+ * forge once checks pass), or one commit straight onto the default branch, compare-and-swap
+ * on the commit the plan was read at (ConflictError when it moved: re-plan and retry).
+ */
+export async function landPromotion(
+  forge: Forge,
+  repo: RepoPath,
+  base: { branch: string; sha: string },
+  promotion: AppPromotion,
+  via: Via,
+): Promise<PromotionOutcome> {
+  if (via !== 'commit') return applyPromotion(forge, repo, base, promotion, via);
+  routed(promotion);
+  const { sha } = await forge.commit(repo, {
+    branch: base.branch,
+    parent: base.sha,
+    expectedHead: base.sha,
+    message: commitMessage(promotion),
+    changes: promotion.updates.map((u) => ({ path: u.path, content: u.after })),
+  });
+  return {
+    app: promotion.app,
+    ...(promotion.repo ? { repo: promotion.repo } : {}),
+    action: 'committed',
+    sha,
+  };
+}
+
+/**
+ * Never writes one repository's paths into another: every file of a promotion must belong to
+ * the repository it goes to (a plan that did not route them, e.g. a rollback of an environment
+ * with its own `repo:`, is refused).
+ */
+function routed(promotion: AppPromotion): void {
+  const stray = promotion.updates.find((u) => u.repo !== promotion.repo);
+  if (stray)
+    throw new UsageError(
+      `${promotion.app}: ${stray.path} is in ${stray.repo ?? 'the configuration repository'}, not ${promotion.repo ?? 'the configuration repository'}; this is not supported across repositories yet`,
+    );
 }
 
 /**
@@ -71,8 +158,8 @@ export async function commitAndPropose(
   existing: PullRequest | null,
   expectedHead: string | null,
   proposal: Proposal,
-): Promise<{ action: 'created' | 'updated'; pullRequest: PullRequest }> {
-  await forge.commit(repo, {
+): Promise<{ action: 'created' | 'updated'; pullRequest: PullRequest; head: string }> {
+  const { sha: head } = await forge.commit(repo, {
     branch: proposal.branch,
     parent: proposal.base.sha,
     expectedHead,
@@ -84,7 +171,7 @@ export async function commitAndPropose(
       title: proposal.title,
       body: proposal.body,
     });
-    return { action: 'updated', pullRequest };
+    return { action: 'updated', pullRequest, head };
   }
   const pullRequest = await forge.createPullRequest(repo, {
     head: proposal.branch,
@@ -92,7 +179,7 @@ export async function commitAndPropose(
     title: proposal.title,
     body: proposal.body,
   });
-  return { action: 'created', pullRequest };
+  return { action: 'created', pullRequest, head };
 }
 
 /** How many times a plan is redone after losing a compare-and-swap race. */

@@ -10,7 +10,7 @@ import {
 import type { GantryConfig } from '../core/config/schema.ts';
 import { ValidationError } from '../core/errors.ts';
 import { promotionBranch } from '../core/promote/branch-name.ts';
-import { environments } from '../core/promote/environments.ts';
+import { afterOf, environments, targetNames } from '../core/promote/environments.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
 import { analyze } from './analyze.ts';
 import type { BotDeps } from './deps.ts';
@@ -70,8 +70,8 @@ export async function nextPromotions(
   app: string,
 ): Promise<Array<{ number: number; headSha: string }>> {
   const destinations = environments(config)
-    .filter((e) => e.after === environment)
-    .flatMap((e) => [e.name, ...(e.targets ?? [])]);
+    .filter((e) => afterOf(e).includes(environment))
+    .flatMap((e) => [e.name, ...(e.targets ? targetNames(e) : [])]);
   const found: Array<{ number: number; headSha: string }> = [];
   for (const destination of destinations) {
     const pr = await forge.findPullRequest(repo, promotionBranch(destination, app));

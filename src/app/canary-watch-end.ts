@@ -3,7 +3,7 @@ import type { WatchOutcome, WatchState } from '../core/canary/watch.ts';
 import { type CanaryComment, finalStatus, renderWatchSection } from '../core/canary/watch-report.ts';
 import type { GantryConfig } from '../core/config/schema.ts';
 import { UsageError, ValidationError } from '../core/errors.ts';
-import { environments } from '../core/promote/environments.ts';
+import { afterOf, environments } from '../core/promote/environments.ts';
 import { nextPromotions, writeWatchComment } from './canary-targets.ts';
 import type { WatchJob } from './canary-watch.ts';
 import type { BotDeps, Outcome } from './deps.ts';
@@ -51,7 +51,7 @@ export async function endWatch(deps: BotDeps, job: WatchJob, ending: Ending): Pr
     opened.push(...(promoted.pullRequests ?? []));
     if (promoted.pullRequests?.length)
       followUps.push(`Promoted further: ${promoted.pullRequests.map(ref).join(', ')}.`);
-  } else if (config && environments(config).some((e) => e.after === job.environment && e.auto)) {
+  } else if (config && environments(config).some((e) => afterOf(e).includes(job.environment) && e.auto)) {
     followUps.push(`Not promoted further automatically: the canary did not pass.`);
   }
   const status = finalStatus(outcome, ending.results, ending.reason);

@@ -77,7 +77,7 @@ export async function scheduleStep(
  */
 export async function startWatch(
   deps: BotDeps,
-  event: MergedEvent,
+  event: MergedEvent & { number: number },
   metadata: PromotionMetadata,
   config: GantryConfig,
 ): Promise<{ end: string } | undefined> {

@@ -2,8 +2,9 @@ import type { Command } from '../core/command/command.ts';
 import { describeFreeze, frozen } from '../core/freeze/frozen.ts';
 import { FREEZE_FILE, readFreezeState } from '../core/freeze/state.ts';
 import { formatVersion } from '../core/promote/artifact-state.ts';
+import { describeOutcome } from './apply-promotion.ts';
 import { done, failed, impliedApps, noop, type Reply, type Run, safe } from './chatops-reply.ts';
-import { promoteOnForge } from './promote-on-forge.ts';
+import { promoteAndFollow } from './on-merged.ts';
 
 type Promote = Extract<Command, { verb: 'promote' }>;
 
@@ -17,7 +18,7 @@ type Promote = Extract<Command, { verb: 'promote' }>;
 export async function promoteCommand(run: Run<Promote>): Promise<Reply> {
   const { deps, ctx, command } = run;
   const env = run.environment!;
-  if (!env.after) {
+  if (!env.after && !command.from) {
     return failed(
       `${safe(env.name)} is a first environment: versions reach it from tags (releases), nothing promotes into it`,
     );
@@ -30,13 +31,19 @@ export async function promoteCommand(run: Run<Promote>): Promise<Reply> {
     );
   }
   const apps = impliedApps(run, command.apps);
-  const { plan, outcomes } = await promoteOnForge(
-    deps,
-    ctx.forge,
+  const { plan, outcomes, followed } = await promoteAndFollow(
+    { ...deps, forge: ctx.forge },
     ctx.repo,
     ctx.base,
-    { kind: 'promote', request: { to: command.env, ...(apps ? { apps } : {}) } },
     ctx.config,
+    {
+      kind: 'promote',
+      request: {
+        to: command.env,
+        ...(command.from ? { from: command.from } : {}),
+        ...(apps ? { apps } : {}),
+      },
+    },
   );
   if (plan.empty) return noop(safe(plan.summary));
   const lines = outcomes.map((o) => {
@@ -44,9 +51,11 @@ export async function promoteCommand(run: Run<Promote>): Promise<Reply> {
     const moves = [
       ...new Set(app.metadata.targets.map((t) => `${formatVersion(t.from)} → ${formatVersion(t.to)}`)),
     ];
-    return `- **${safe(o.app)}** ${safe(moves.join(', '))}: ${o.action} ${o.pullRequest.url}`;
+    return `- **${safe(o.app)}** ${safe(moves.join(', '))}: ${describeOutcome(o)}`;
   });
   const notes = [...new Set(plan.apps.flatMap((a) => a.notes))].map((n) => `- ⚠️ ${safe(n)}`);
+  // Committed straight onto the default branch: the auto environments after it followed.
+  if (followed.length) notes.push(`- then: ${followed.map((n) => `#${n}`).join(', ')}`);
   const forced = freeze.frozen
     ? [`- ❄️ promoted during a freeze (--force): ${safe(describeFreeze(freeze))}`]
     : [];

@@ -4,11 +4,12 @@ import { cell } from '../core/markdown.ts';
 import { environments } from '../core/promote/environments.ts';
 import { statusFiles, statusMatrix } from '../core/promote/status.ts';
 import { done, type Reply, type Run, safe } from './chatops-reply.ts';
+import { readAcross } from './environment-repos.ts';
 
 /** The app × environment/target version matrix as a Markdown table, and what is frozen. Two reads. */
 export async function statusCommand(run: Run): Promise<Reply> {
   const { ctx, deps } = run;
-  const snapshot = await ctx.forge.readFiles(ctx.repo, [...statusFiles(ctx.config), FREEZE_FILE], ctx.base);
+  const snapshot = await readAcross(ctx.forge, ctx.repo, ctx.base, [...statusFiles(ctx.config), FREEZE_FILE]);
   const matrix = statusMatrix(ctx.config, snapshot.files);
   const rows = matrix.rows.map(
     (row) =>
@@ -27,7 +28,7 @@ export async function statusCommand(run: Run): Promise<Reply> {
   });
   return done(
     [
-      `versions in ${safe(ctx.repo)}@${safe(ctx.base)} (${snapshot.sha.slice(0, 12)})`,
+      `versions in ${safe(ctx.repo)}@${safe(ctx.base)} (${snapshot.bases.get(ctx.repo)!.sha.slice(0, 12)})`,
       '',
       `| app | ${matrix.columns.map(cell).join(' | ')} |`,
       `|---|${matrix.columns.map(() => '---|').join('')}`,

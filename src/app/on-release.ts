@@ -1,9 +1,10 @@
 import { computeTags } from '../core/build/tags.ts';
 import { firstEnvironment } from '../core/promote/release.ts';
 import type { RepoPath } from '../ports/forge.ts';
+import { pullRequestsOf } from './apply-promotion.ts';
 import { type BotDeps, ignored, type Outcome } from './deps.ts';
 import { loadForgeConfig } from './forge-config.ts';
-import { promoteOnForge } from './promote-on-forge.ts';
+import { promoteAndFollow } from './on-merged.ts';
 
 export interface ReleaseEvent {
   /** The app repository the tag was pushed to. */
@@ -42,11 +43,11 @@ export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Out
     tag: imageTagOf(event.tag, event.sha),
     ...(event.digest ? { digest: event.digest } : {}),
   };
-  const { plan, outcomes } = await promoteOnForge(
-    deps,
-    gitops,
+  const { plan, outcomes, followed } = await promoteAndFollow(
+    { ...deps, forge: gitops },
     deploy.repo,
     base,
+    gitopsConfig,
     {
       kind: 'release',
       request: {
@@ -56,11 +57,10 @@ export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Out
         to: firstEnvironment(gitopsConfig),
       },
     },
-    gitopsConfig,
   );
   if (plan.empty) return { action: 'unchanged', detail: plan.summary };
   return {
     action: outcomes.map((o) => o.action).join(','),
-    pullRequests: outcomes.map((o) => o.pullRequest.number),
+    pullRequests: [...pullRequestsOf(outcomes), ...followed],
   };
 }

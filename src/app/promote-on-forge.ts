@@ -1,4 +1,5 @@
 import type { GantryConfig } from '../core/config/schema.ts';
+import { resolveDestination, viaOf } from '../core/promote/environments.ts';
 import {
   type PlanInputs,
   type PromotionPlan,
@@ -9,8 +10,15 @@ import {
 import { planRelease, type ReleaseRequest, releaseFiles } from '../core/promote/release.ts';
 import { planRollbackTo, type RollbackToRequest, rollbackToFiles } from '../core/promote/rollback.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
-import { applyPromotion, type PromotionOutcome, retryOnConflict } from './apply-promotion.ts';
+import {
+  landPromotion,
+  type PromotionOutcome,
+  type ProposedOutcome,
+  retryOnConflict,
+  type Via,
+} from './apply-promotion.ts';
 import type { BotDeps } from './deps.ts';
+import { readAcross } from './environment-repos.ts';
 import { loadForgeConfig } from './forge-config.ts';
 
 export type ForgeRequest =
@@ -18,17 +26,37 @@ export type ForgeRequest =
   | { kind: 'release'; request: ReleaseRequest }
   | { kind: 'rollback'; request: RollbackToRequest };
 
-export interface ForgePromotion {
+export interface ForgePromotion<O = PromotionOutcome> {
   plan: PromotionPlan;
-  outcomes: PromotionOutcome[];
+  outcomes: O[];
 }
 
 /**
  * Plans a promotion or release against the GitOps repository's default branch and puts it on
- * the forge: per app one branch, one commit, one PR. Re-reads and re-plans when a concurrent
- * writer won a compare-and-swap (bounded). Calls: config 1, files 1, then per app find PR 1,
- * and when something changed: branch head 1, commit (GitHub 3, GitLab 1), PR 1.
+ * the forge: per app one branch, one commit, one PR (or, where the environment says `via:
+ * commit`, one commit on the default branch; `via: auto-merge`, a PR the forge merges once
+ * checks pass). An environment in its own repository is read there and its PR opened there
+ * (after that repository opted in, see `requireOptIn`). Re-reads and re-plans when a
+ * concurrent writer won a compare-and-swap (bounded). Calls: config 1, files 1 per repository,
+ * then per app find PR 1, and when something changed: branch head 1, commit (GitHub 3,
+ * GitLab 1), PR 1 (+ auto-merge: GitHub 2–3, GitLab 1).
  */
+export async function promoteOnForge(
+  deps: Pick<BotDeps, 'lock' | 'record'>,
+  forge: Forge,
+  repo: RepoPath,
+  base: string,
+  what: Extract<ForgeRequest, { kind: 'rollback' }>,
+  given?: GantryConfig,
+): Promise<ForgePromotion<ProposedOutcome>>;
+export async function promoteOnForge(
+  deps: Pick<BotDeps, 'lock' | 'record'>,
+  forge: Forge,
+  repo: RepoPath,
+  base: string,
+  what: ForgeRequest,
+  given?: GantryConfig,
+): Promise<ForgePromotion>;
 export async function promoteOnForge(
   deps: Pick<BotDeps, 'lock' | 'record'>,
   forge: Forge,
@@ -41,22 +69,32 @@ export async function promoteOnForge(
     retryOnConflict(async () => {
       const config = given ?? (await loadForgeConfig(forge, repo, base));
       if (!config) throw new Error(`${repo} has no .gantry.yml on ${base}`);
-      const paths = filesOf(config, what);
-      const snapshot = await forge.readFiles(repo, paths, base);
+      const request =
+        what.kind === 'promote' ? { kind: what.kind, request: { ...what.request, home: repo } } : what;
+      const snapshot = await readAcross(forge, repo, base, filesOf(config, request));
       const inputs = {
         files: snapshot.files,
         compareUrl: (r: string, a: string, b: string) => forge.compareUrl(r, a, b),
       };
-      const plan = planOf(config, what, inputs);
+      const plan = planOf(config, request, inputs);
+      const via = viaFor(config, request, plan);
       const outcomes: PromotionOutcome[] = [];
       for (const promotion of plan.apps) {
-        const outcome = await applyPromotion(forge, repo, { branch: base, sha: snapshot.sha }, promotion);
+        const target = promotion.repo ?? repo;
+        const at = snapshot.bases.get(target)!;
+        const outcome = await landPromotion(forge, target, at, promotion, via);
         deps.record?.('promotion', outcome.action);
         outcomes.push(outcome);
       }
       return { plan, outcomes };
     }),
   );
+}
+
+/** Rollbacks always go through a PR: a human looks at what is being undone. */
+function viaFor(config: GantryConfig, what: ForgeRequest, plan: PromotionPlan): Via {
+  if (what.kind === 'rollback') return 'pr';
+  return viaOf(resolveDestination(config, plan.environment).env);
 }
 
 function filesOf(config: GantryConfig, what: ForgeRequest): string[] {

@@ -1,6 +1,7 @@
 import { expandPath } from '../core/config/paths.ts';
 import type { GantryConfig } from '../core/config/schema.ts';
-import { resolveDestination, resolveSources } from '../core/promote/environments.ts';
+import { resolveDestination } from '../core/promote/environments.ts';
+import { fileKey } from '../core/promote/file-key.ts';
 import {
   type PlanInputs,
   type PromotionPlan,
@@ -8,15 +9,16 @@ import {
   planPromotion,
   promotionFiles,
 } from '../core/promote/plan.ts';
+import { resolveSources } from '../core/promote/sources.ts';
 import { readArtifact } from '../core/promote/updaters/index.ts';
 import type { FileSnapshot } from '../ports/forge.ts';
 
 /** Where a promotion reads its files, and optionally their history. */
 export interface PromotionSource {
   read(paths: readonly string[]): Promise<FileSnapshot>;
-  /** Commits that changed a file, newest first, with its content at each. */
+  /** Commits that changed a file (a `fileKey`), newest first, with its content at each. */
   history?(
-    path: string,
+    key: string,
     limit: number,
   ): Promise<Array<{ sha: string; subject: string; content: string | null }>>;
 }
@@ -51,16 +53,16 @@ async function sourceHistory(
   history: NonNullable<PromotionSource['history']>,
 ): Promise<Pick<PlanInputs, 'history' | 'lineage'>> {
   const destination = resolveDestination(config, request.to);
-  const { sources } = resolveSources(config, destination, request.from);
-  const location = sources.get(destination.locations[0]!.name)![0]!;
   const tags = new Map<string, string[]>();
   const lineage = new Map<string, { number: number }>();
   for (const [name, app] of Object.entries(config.apps ?? {})) {
     if (request.apps?.length && !request.apps.includes(name)) continue;
     const artifact = app.artifacts.find((a) => a.kind !== 'file');
     if (!artifact) continue;
+    const location = firstSource(config, destination, request.from, app);
+    if (!location) continue;
     const path = expandPath(artifact.path, { env: location.name, app: name });
-    const commits = await history(path, HISTORY_DEPTH);
+    const commits = await history(fileKey(location.repo, path), HISTORY_DEPTH);
     const seen: string[] = [];
     for (const commit of [...commits].reverse()) {
       const tag = tagAt(artifact, path, commit.content);
@@ -71,6 +73,21 @@ async function sourceHistory(
     if (pr !== undefined) lineage.set(name, { number: pr });
   }
   return { history: tags, lineage };
+}
+
+/** The source of the app's first destination location (the planner reports what is wrong). */
+function firstSource(
+  config: GantryConfig,
+  destination: ReturnType<typeof resolveDestination>,
+  from: string | undefined,
+  app: NonNullable<GantryConfig['apps']>[string],
+) {
+  try {
+    const { locations, groups } = resolveSources(config, destination, from, app);
+    return locations[0] ? groups.get(locations[0].name)?.[0]?.[0] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function tagAt(

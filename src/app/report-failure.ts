@@ -49,7 +49,10 @@ export async function reportFailure(forge: Forge, event: BotEvent, report: Failu
     case 'change-request':
       return status(event.repo, event.headSha, 'gantry/delivery');
     case 'merged':
-      return comment(event.repo, event.number, false);
+      // gantry's own direct commit (`via: commit`) has no PR to comment on: its commit gets the status.
+      return event.number === undefined
+        ? status(event.repo, event.mergeSha, 'gantry/delivery')
+        : comment(event.repo, event.number, false);
     case 'comment':
       return comment(event.comment.repo, event.comment.number, !event.comment.isPullRequest);
   }

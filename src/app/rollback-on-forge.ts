@@ -12,7 +12,7 @@ import {
 } from '../core/promote/rollback.ts';
 import { basePaths } from '../core/promote/updaters/index.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
-import { applyPromotion, type PromotionOutcome, retryOnConflict } from './apply-promotion.ts';
+import { applyPromotion, type ProposedOutcome, retryOnConflict } from './apply-promotion.ts';
 import type { BotDeps } from './deps.ts';
 
 export interface RollbackRequest {
@@ -27,7 +27,7 @@ export interface RollbackRequest {
 
 export interface ForgeRollback {
   promotion?: AppPromotion;
-  outcome?: PromotionOutcome;
+  outcome?: ProposedOutcome;
   /** Per target: the commit or version it goes back to. */
   points: Map<string, RollbackPoint>;
 }

@@ -185,6 +185,12 @@ export interface ForgeReviews {
   isTeamMember(team: string, user: string): Promise<boolean>;
   /** A link a human can open to see what changed between two refs. */
   compareUrl(repo: RepoPath, from: string, to: string): string;
+  /**
+   * Has the forge merge the PR/MR once its required checks pass (GitHub auto-merge, GitLab
+   * auto-merge), or merges it now when there is nothing to wait for: `scheduled` or `merged`.
+   * Only while the head is still `headSha`, so nothing gantry did not write gets merged.
+   */
+  enableAutoMerge(repo: RepoPath, number: number, headSha: string): Promise<'scheduled' | 'merged'>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { proposedOf } from '../../src/app/apply-promotion.ts';
 import { analyzeNow } from '../../src/app/canary-now.ts';
 import { onMerged } from '../../src/app/on-merged.ts';
 import { promoteOnForge } from '../../src/app/promote-on-forge.ts';
@@ -65,7 +66,7 @@ describe('canary watch: a merge into a canary environment', () => {
       kind: 'promote',
       request: { to: 'prod', apps: ['web'] },
     });
-    const prod = outcomes[0]!.pullRequest;
+    const prod = proposedOf(outcomes[0]!).pullRequest;
     await world.jobs.runNext();
     expect(statusesOn(world, prod.headSha)).toEqual(['pending']);
     world.fake.behaviour.canary = bad;

@@ -51,6 +51,27 @@ describe.each<ForgeKind>(['github', 'gitlab'])('ChatOps verbs on %s', (kind) => 
     );
   });
 
+  it('promote --from: one target of prod from another (prod/us-east got a hotfix first)', async () => {
+    const { forge, run, replies } = world();
+    const path = 'apps/web/envs/prod/us-east/values.yaml';
+    const hotfix = forge.filesAt(GITOPS, 'main').get(path)!.replace('tag: "1.3.2"', 'tag: "1.3.3"');
+    forge.push(GITOPS, 'main', { [path]: hotfix }, 'hotfix in us-east');
+    const outcome = await run('/gantry promote prod/eu-west --from prod/us-east --app web');
+    expect(outcome).toEqual({
+      action: 'answered',
+      detail: 'promote prod/eu-west --app web --from prod/us-east: 🚀',
+    });
+    const opened = forge.pullRequests.filter((p) => p.head.startsWith('gantry/'));
+    expect(opened.map((p) => [p.head, p.title])).toEqual([
+      ['gantry/prod/eu-west/web', 'Promote web to prod/eu-west: 1.3.2 → 1.3.3'],
+    ]);
+    expect(parsePromotionBody(opened[0]!.body)).toMatchObject({
+      environment: 'prod',
+      source: 'prod/us-east',
+    });
+    expect(replies()[0]).toContain('promotion into **prod/eu-west** from **prod/us-east**');
+  });
+
   it('promote into a first environment says where its versions come from instead', async () => {
     const { forge, run, replies } = world();
     await run('/gantry promote dev');

@@ -135,8 +135,12 @@ describe('gantry promote', () => {
   it('refuses to roll back without --allow-downgrade, and rolls back with it', () => {
     const { dir } = checkout();
     const refused = gantry(['promote', '--repo', dir, '--to', 'dev', '--from', 'staging', '--app', 'web']);
-    // dev does not come after staging: the order is checked before versions.
-    expect(refused).toMatchObject({ code: 64, stderr: 'gantry: "staging" does not come before "dev"\n' });
+    // An explicit backport (staging → dev) is allowed, but never a move to an older version.
+    expect(refused).toMatchObject({
+      code: 64,
+      stderr:
+        'gantry: web: dev would move from 1.5.0-rc.1 back to 1.4.0, an older version; pass --allow-downgrade to roll back\n',
+    });
     const values = join(dir, 'apps/web/envs/staging/values.yaml');
     writeFileSync(values, readFileSync(values, 'utf8').replace('"1.4.0"', '"1.2.0"'));
     const downgrade = gantry(['promote', '--repo', dir, '--to', 'prod', '--app', 'web']);
@@ -163,9 +167,9 @@ describe('gantry promote', () => {
         'gantry: unknown app "wbe" (did you mean "web"?); expected one of: api, web, worker\n',
       ],
       [
-        ['--to', 'staging', '--from', 'prod'],
+        ['--to', 'staging', '--from', 'staging/eu'],
         64,
-        'gantry: "prod" does not come before "staging"; "staging" comes after: dev\n',
+        'gantry: unknown environment "staging/eu" (did you mean "staging"?); expected one of: dev, staging, prod, prod/eu-west, prod/us-east\n',
       ],
       [
         ['--to', 'prod', '--dry-run', '--write'],
@@ -179,7 +183,9 @@ describe('gantry promote', () => {
       expect(result.stderr).toEqual(message);
     }
     rmSync(join(dir, 'apps/web/envs/prod/us-east/values.yaml'));
+    // A missing file blocks its own app (exit 1, named on stderr); the other apps are written.
     const missing = gantry(['promote', '--repo', dir, '--to', 'prod', '--write']);
+    expect(missing.stdout).toContain('blocked: web (apps/web/envs/prod/us-east/values.yaml: file not found');
     expect(missing).toMatchObject({
       code: 1,
       stderr:

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { proposedOf } from '../../src/app/apply-promotion.ts';
 import { noLog } from '../../src/app/deps.ts';
 import { KeyedLock } from '../../src/app/keyed-lock.ts';
 import { promoteOnForge } from '../../src/app/promote-on-forge.ts';
@@ -117,7 +118,7 @@ describe('gantry serve with REDIS_URL, killed mid-watch and started again', () =
       kind: 'promote',
       request: { to: 'staging', apps: ['web'] },
     });
-    const mr = fake.mergeRequests.find((m) => m.iid === outcomes[0]!.pullRequest.number)!;
+    const mr = fake.mergeRequests.find((m) => m.iid === proposedOf(outcomes[0]!).pullRequest.number)!;
     const mergeSha = fake.git.branches.get(mr.source_branch)!;
     fake.git.branches.set('main', mergeSha);
     mr.state = 'merged';

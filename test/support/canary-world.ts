@@ -1,3 +1,4 @@
+import { proposedOf } from '../../src/app/apply-promotion.ts';
 import { CANARY_QUEUE } from '../../src/app/canary-watch.ts';
 import { watchHandler } from '../../src/app/canary-watch-step.ts';
 import { type BotDeps, noLog } from '../../src/app/deps.ts';
@@ -117,7 +118,7 @@ export async function mergePromotion(world: CanaryWorld, to: string) {
     kind: 'promote',
     request: { to, apps: ['web'] },
   });
-  return mergePullRequest(world, outcomes[0]!.pullRequest.number);
+  return mergePullRequest(world, proposedOf(outcomes[0]!).pullRequest.number);
 }
 
 export async function mergePullRequest(world: CanaryWorld, number: number) {

@@ -48,6 +48,7 @@ export function answerGraphql(fake: FakeGitHub, request: RecordedRequest): FakeR
   if (/\bmutation GantryMoveRef\b/.test(query)) return moveRef(fake, variables);
   if (/\bquery GantryComments\b/.test(query)) return comments(fake, variables);
   if (/\bquery GantryHistory\b/.test(query)) return history(fake, variables);
+  if (/\bmutation GantryAutoMerge\b/.test(query)) return autoMerge(fake, variables);
   return fail(`the fake does not know this operation: ${query.slice(0, 60)}`);
 }
 
@@ -175,4 +176,35 @@ function history(fake: FakeGitHub, variables: Record<string, unknown>): FakeResp
       : null,
   }));
   return { body: { data: { repository: { object: { __typename: 'Commit', history: { nodes } } } } } };
+}
+
+/**
+ * `enablePullRequestAutoMerge`: refused (UNPROCESSABLE) where the repository does not allow
+ * auto-merge, for a head other than `expectedHeadOid`, and for a PR that could be merged
+ * right now ("is in clean status": nothing to wait for), as GitHub does.
+ */
+function autoMerge(fake: FakeGitHub, variables: Record<string, unknown>): FakeResponse {
+  const pull = fake.pulls.find((p) => `PR_kw${p.number}` === variables.id);
+  if (!pull) return fail(`Could not resolve to a node with the global id of '${String(variables.id)}'`);
+  const refuse = (message: string): FakeResponse => ({
+    body: {
+      data: { enablePullRequestAutoMerge: null },
+      errors: [{ type: 'UNPROCESSABLE', path: ['enablePullRequestAutoMerge'], message }],
+    },
+  });
+  if (!fake.allowAutoMerge) return refuse('Pull request Auto merge is not allowed for this repository');
+  if (pull.state !== 'open') return refuse('Pull request Pull request is closed');
+  if (variables.sha !== undefined && variables.sha !== fake.git.branches.get(pull.head))
+    return refuse('Head branch was modified. Review and try the merge again.');
+  if (!pull.checksPending) return refuse('Pull request Pull request is in clean status');
+  pull.autoMerge = true;
+  return {
+    body: {
+      data: {
+        enablePullRequestAutoMerge: {
+          pullRequest: { autoMergeRequest: { enabledAt: '2026-01-01T00:00:00Z' } },
+        },
+      },
+    },
+  };
 }

@@ -57,6 +57,17 @@ export function githubReviewRoutes(fake: FakeGitHub, repo: string): void {
     const pull = pullOf(p.n!);
     return pull ? { body: fake.pullJson(pull) } : notFound;
   });
+  // "Merge a pull request": 405 when it is not open, 409 when `sha` is not the head.
+  http.on('PUT', `${repo}/pulls/:n/merge`, (req, p) => {
+    const pull = pullOf(p.n!);
+    if (!pull) return notFound;
+    if (pull.state !== 'open') return { status: 405, body: { message: 'Pull Request is not mergeable' } };
+    const sha = (req.body as { sha?: string } | undefined)?.sha;
+    if (sha !== undefined && sha !== fake.git.branches.get(pull.head))
+      return { status: 409, body: { message: 'Head branch was modified. Review and try the merge again.' } };
+    const merged = fake.mergePull(pull);
+    return { body: { sha: merged, merged: true, message: 'Pull Request successfully merged' } };
+  });
   http.on('PATCH', `${repo}/pulls/:n`, (req, p) => {
     const pull = pullOf(p.n!);
     if (!pull) return notFound;

@@ -16,6 +16,10 @@ export interface FakePull {
   author: string;
   fork: boolean;
   labels: string[];
+  /** Required status checks still running (auto-merge waits for them); default none. */
+  checksPending?: boolean;
+  /** Auto-merge was enabled (GraphQL `enablePullRequestAutoMerge`). */
+  autoMerge?: boolean;
 }
 
 export interface FakeComment {
@@ -63,6 +67,8 @@ export class FakeGitHub {
   readonly teams = new Map<string, Map<string, 'active' | 'pending'>>();
   /** Paths whose text GraphQL withholds (as for binary or very large blobs). */
   readonly withheld = new Set<string>();
+  /** The repository setting "Allow auto-merge". */
+  allowAutoMerge = true;
   #nextId = 1000;
 
   constructor(files: Record<string, string>) {
@@ -101,6 +107,7 @@ export class FakeGitHub {
     return {
       ...json,
       number: pull.number,
+      node_id: `PR_kw${pull.number}`,
       title: pull.title,
       body: pull.body,
       state: pull.state,
@@ -112,6 +119,20 @@ export class FakeGitHub {
       base: { ...(json.base as Json), ref: pull.base, repo: repo(false) },
       labels: pull.labels.map((name) => ({ name })),
     };
+  }
+
+  /** A merge as GitHub does it: a merge commit of base and head on the base branch. */
+  mergePull(pull: FakePull): string {
+    const head = this.git.commits.get(this.git.branches.get(pull.head)!)!;
+    const sha = this.git.writeCommit({
+      tree: head.tree,
+      parents: [this.git.branches.get(pull.base)!, head.sha],
+      message: `Merge pull request #${pull.number} from ${this.owner}/${pull.head}`,
+    });
+    this.git.branches.set(pull.base, sha);
+    pull.state = 'closed';
+    pull.merged = true;
+    return sha;
   }
 
   commentJson(comment: FakeComment): Json {

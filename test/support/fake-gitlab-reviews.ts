@@ -78,6 +78,39 @@ export function gitlabReviewRoutes(fake: FakeGitLab, p: string, own: (handler: H
       return { body: gitLabMergeRequest(fake, mr) };
     }),
   );
+  // "Merge a merge request": with auto_merge (or the older merge_when_pipeline_succeeds) it
+  // waits for a running pipeline, else merges now; 405 when not open, 409 when `sha` is not the head.
+  http.on(
+    'PUT',
+    `${p}/merge_requests/:iid/merge`,
+    own((req, params) => {
+      const mr = mrOf(params.iid!);
+      if (!mr) return gitlabNotFound('Merge Request');
+      if (mr.state !== 'opened') return { status: 405, body: { message: '405 Method Not Allowed' } };
+      const body = (req.body ?? {}) as {
+        sha?: string;
+        auto_merge?: boolean;
+        merge_when_pipeline_succeeds?: boolean;
+      };
+      if (body.sha !== undefined && body.sha !== fake.git.branches.get(mr.source_branch))
+        return { status: 409, body: { message: 'SHA does not match HEAD of source branch' } };
+      const auto = body.auto_merge === true || body.merge_when_pipeline_succeeds === true;
+      if (mr.pipelineRunning) {
+        if (!auto) return { status: 405, body: { message: '405 Method Not Allowed' } };
+        mr.autoMerge = true;
+        return { body: gitLabMergeRequest(fake, mr) };
+      }
+      const head = fake.git.commits.get(fake.git.branches.get(mr.source_branch)!)!;
+      const sha = fake.git.writeCommit({
+        tree: head.tree,
+        parents: [fake.git.branches.get(mr.target_branch)!, head.sha],
+        message: `Merge branch '${mr.source_branch}' into '${mr.target_branch}'\n\nSee merge request ${fake.project}!${mr.iid}`,
+      });
+      fake.git.branches.set(mr.target_branch, sha);
+      mr.state = 'merged';
+      return { body: gitLabMergeRequest(fake, mr) };
+    }),
+  );
   http.on(
     'GET',
     `${p}/merge_requests/:iid/notes`,

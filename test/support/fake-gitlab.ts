@@ -16,6 +16,10 @@ export interface FakeMergeRequest {
   fork: boolean;
   labels: string[];
   awards: string[];
+  /** A pipeline of the MR's head is still running (auto-merge waits for it). */
+  pipelineRunning?: boolean;
+  /** Set to merge when the pipeline succeeds. */
+  autoMerge?: boolean;
 }
 
 export interface FakeNote {

@@ -154,6 +154,20 @@ export const GITLAB_ENDPOINTS: Endpoint[] = [
     ],
   },
   {
+    method: 'PUT',
+    path: '/projects/:id/merge_requests/:iid/merge',
+    doc: 'merge_requests.md#merge-a-merge-request',
+    optional: [
+      'auto_merge',
+      'merge_commit_message',
+      'merge_when_pipeline_succeeds',
+      'sha',
+      'should_remove_source_branch',
+      'squash_commit_message',
+      'squash',
+    ],
+  },
+  {
     method: 'GET',
     path: '/projects/:id/merge_requests/:iid/notes',
     doc: 'notes.md#list-all-merge-request-notes',

@@ -63,7 +63,7 @@ export function gitLabMergeRequest(fake: FakeGitLab, mr: FakeMergeRequest) {
     labels: mr.labels,
     draft: /^draft:/i.test(mr.title),
     work_in_progress: /^draft:/i.test(mr.title),
-    merge_when_pipeline_succeeds: false,
+    merge_when_pipeline_succeeds: mr.autoMerge === true,
     merge_status: 'can_be_merged',
     detailed_merge_status: 'mergeable',
     sha,

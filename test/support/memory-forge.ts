@@ -44,6 +44,10 @@ export class MemoryForge implements Forge {
   readonly permissions = new Map<string, Permission>();
   readonly teams = new Map<string, string[]>();
   readonly calls: string[] = [];
+  /** Repositories whose required checks are still running: auto-merge waits there. */
+  readonly pendingChecks = new Set<string>();
+  /** PRs (`repo#number`) the forge will merge once the checks pass. */
+  readonly autoMerge = new Set<string>();
   #ids = 100;
 
   constructor(kind: 'github' | 'gitlab' = 'github') {
@@ -82,14 +86,34 @@ export class MemoryForge implements Forge {
     return sha;
   }
 
-  /** Simulates a merge: the PR's head tree becomes the base branch's new commit. */
-  merge(repo: RepoPath, number: number): PullRequest {
+  /**
+   * Simulates a merge as git does it: what the PR changed since it left the base (the merge
+   * base) is applied onto the base branch as it is now, so PRs merged in any order keep each
+   * other's changes (the PR's side wins where both changed a file).
+   */
+  merge(repo: RepoPath, number: number): PullRequest & { repo: string } {
     const pr = this.pullRequests.find((p) => p.repo === repo && p.number === number)!;
     const r = this.#repo(repo);
     const head = r.commits.get(r.branches.get(pr.head)!)!;
+    const target = r.commits.get(r.branches.get(pr.base)!)!;
+    const ancestors = (sha: string | undefined) => {
+      const out: string[] = [];
+      for (let at = sha; at; at = r.commits.get(at)!.parent) out.push(at);
+      return out;
+    };
+    const onBase = new Set(ancestors(r.branches.get(pr.base)));
+    const mergeBase = ancestors(r.branches.get(pr.head)).find((c) => onBase.has(c));
+    const baseFiles = mergeBase ? r.commits.get(mergeBase)!.files : new Map<string, string>();
+    const files = new Map(target.files);
+    for (const path of new Set([...baseFiles.keys(), ...head.files.keys()])) {
+      if (baseFiles.get(path) === head.files.get(path)) continue;
+      const content = head.files.get(path);
+      if (content === undefined) files.delete(path);
+      else files.set(path, content);
+    }
     const sha = this.#hash(`merge ${number} ${pr.headSha}`);
     r.commits.set(sha, {
-      files: new Map(head.files),
+      files,
       parent: r.branches.get(pr.base)!,
       message: `Merge pull request #${number}`,
     });
@@ -318,6 +342,32 @@ export class MemoryForge implements Forge {
 
   compareUrl(repo: RepoPath, from: string, to: string): string {
     return `https://forge.example/${repo}/compare/${from}...${to}`;
+  }
+
+  /** As both forges do: wait for required checks when some run, else merge now; pinned to `headSha`. */
+  async enableAutoMerge(repo: RepoPath, number: number, headSha: string): Promise<'scheduled' | 'merged'> {
+    this.calls.push(`enableAutoMerge ${repo} ${number}`);
+    const pr = this.pullRequests.find((p) => p.repo === repo && p.number === number);
+    if (!pr) throw new NotFoundError(`no PR ${number}`);
+    if (pr.state !== 'open') throw new ConflictError(`PR ${number} is ${pr.state}`);
+    if (pr.headSha !== headSha) throw new ConflictError(`PR ${number} moved: head is ${pr.headSha}`);
+    if (this.pendingChecks.has(repo)) {
+      this.autoMerge.add(`${repo}#${number}`);
+      return 'scheduled';
+    }
+    this.merge(repo, number);
+    return 'merged';
+  }
+
+  /** The required checks of a repository passed: scheduled auto-merges happen; returns the merged PRs. */
+  checksPassed(repo: RepoPath): Array<PullRequest & { repo: string }> {
+    this.pendingChecks.delete(repo);
+    const merged: Array<PullRequest & { repo: string }> = [];
+    for (const pr of this.pullRequests) {
+      if (pr.repo === repo && pr.state === 'open' && this.autoMerge.delete(`${repo}#${pr.number}`))
+        merged.push(this.merge(repo, pr.number));
+    }
+    return merged;
   }
 
   #repo(repo: RepoPath): Repo {

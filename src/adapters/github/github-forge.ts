@@ -16,6 +16,7 @@ import type {
   TreeEntry,
 } from '../../ports/forge.ts';
 import { BoundedMap } from '../shared/bounded-map.ts';
+import { enableAutoMerge } from './auto-merge.ts';
 import * as branches from './branches.ts';
 import * as comments from './comments.ts';
 import { branchHead, moveBranch, type ParentFacts, writeCommit } from './commit.ts';
@@ -227,5 +228,9 @@ export class GitHubForge implements Forge {
   compareUrl(repo: RepoPath, from: string, to: string): string {
     const { owner, repo: name } = parseRepo(repo);
     return `${this.#webUrl}/${owner}/${name}/compare/${refForUrl(from)}...${refForUrl(to)}`;
+  }
+
+  enableAutoMerge(repo: RepoPath, number: number, headSha: string): Promise<'scheduled' | 'merged'> {
+    return enableAutoMerge(this.#client, parseRepo(repo), number, headSha);
   }
 }

@@ -274,4 +274,8 @@ export class GitLabForge implements Forge {
   compareUrl(repo: RepoPath, from: string, to: string): string {
     return `${this.#webUrl}/${project(repo)}/-/compare/${refForUrl(from)}...${refForUrl(to)}`;
   }
+
+  enableAutoMerge(repo: RepoPath, number: number, headSha: string): Promise<'scheduled' | 'merged'> {
+    return mrs.autoMergeMergeRequest(this.#api, project(repo), number, headSha);
+  }
 }

@@ -100,3 +100,22 @@ export async function updateMergeRequest(
   );
   return toPullRequest(mr as unknown as GlMergeRequest);
 }
+
+/**
+ * GitLab's auto-merge: merge once the pipeline succeeds (`auto_merge`, GitLab 17.11+, and the
+ * older `merge_when_pipeline_succeeds` for earlier versions), pinned to the head gantry wrote
+ * (`sha`: 409 when it moved). With no pipeline to wait for GitLab merges at once. One call.
+ */
+export async function autoMergeMergeRequest(
+  api: GitLabApi,
+  project: string,
+  iid: number,
+  sha: string,
+): Promise<'scheduled' | 'merged'> {
+  const mr = (await call(
+    `GitLab auto-merge ${project}!${iid}`,
+    () => api.MergeRequests.merge(project, iid, { sha, autoMerge: true, mergeWhenPipelineSucceeds: true }),
+    (status) => status === 409,
+  )) as unknown as { state: string };
+  return mr.state === 'merged' ? 'merged' : 'scheduled';
+}

@@ -8,7 +8,7 @@ export type Verb = (typeof VERBS)[number];
 
 export type Command =
   /** Promotion into `env` (an environment, or one target such as `prod/eu-west`). */
-  | { verb: 'promote'; env: string; apps: string[]; force: boolean }
+  | { verb: 'promote'; env: string; apps: string[]; force: boolean; from?: string }
   /** A PR setting `env` back to its previous version, or to `to`. */
   | { verb: 'rollback'; env: string; apps: string[]; to?: string }
   | { verb: 'freeze'; env: string; reason?: string; for?: string }
@@ -36,6 +36,7 @@ export function canonical(command: Command): string {
   switch (command.verb) {
     case 'promote':
       parts.push(command.env, ...[...command.apps].sort().flatMap((a) => ['--app', a]));
+      if (command.from) parts.push('--from', command.from);
       if (command.force) parts.push('--force');
       break;
     case 'rollback':

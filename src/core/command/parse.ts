@@ -176,7 +176,7 @@ function build(verb: Verb, spec: VerbSpec, args: Word[]): CommandResult {
   const one = (name: string) => values.get(name)?.[0];
   switch (verb) {
     case 'promote':
-      return ok({ verb, env: fixed[0]!, apps, force: flags.has('force') });
+      return ok({ verb, env: fixed[0]!, apps, force: flags.has('force'), ...opt('from', one('from')) });
     case 'rollback':
       return ok({ verb, env: fixed[0]!, apps, ...opt('to', one('to')) });
     case 'freeze':

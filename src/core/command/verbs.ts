@@ -31,12 +31,24 @@ const app: OptionSpec = { kind: 'multi', pattern: APP, what: 'an app name (lower
 /** Each verb's grammar; the parser, the help and the README table are all made from it. */
 export const SPECS: Record<Verb, VerbSpec> = {
   promote: {
-    usage: '/gantry promote <env>[/<target>] [--app NAME]... [--force]',
+    usage: '/gantry promote <env>[/<target>] [--app NAME]... [--from ENV] [--force]',
     summary:
-      'open or update the promotion PR(s) into an environment, from the one before it; --force promotes during a freeze (approvers only)',
-    examples: ['/gantry promote prod', '/gantry promote prod/eu-west --app web --app api'],
+      'open or update the promotion PR(s) into an environment, from the one before it (or --from another environment or target); --force promotes during a freeze (approvers only)',
+    examples: [
+      '/gantry promote prod',
+      '/gantry promote prod/eu-west --app web --app api',
+      '/gantry promote prod-eu --from prod-asia',
+    ],
     positional: [env],
-    options: { app, force: { kind: 'flag' } },
+    options: {
+      app,
+      from: {
+        kind: 'value',
+        pattern: ENVIRONMENT,
+        what: 'an environment such as staging, or a target such as prod-asia',
+      },
+      force: { kind: 'flag' },
+    },
   },
   rollback: {
     usage: '/gantry rollback <env>[/<target>] [--app NAME]... [--to VERSION]',

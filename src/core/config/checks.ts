@@ -1,7 +1,9 @@
 import { queryTemplateProblems } from '../canary/promql.ts';
 import { findCycle } from '../graph.ts';
+import { afterOf, targetNames } from '../promote/environments.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
 import { canaryTimingErrors } from './canary-checks.ts';
+import { checkLayout, sharesFiles } from './layout-checks.ts';
 import { placeholderProblems, unsafePathReason } from './paths.ts';
 import type { GantryConfig } from './schema.ts';
 
@@ -13,7 +15,13 @@ export interface SemanticIssue {
 
 /** Cross-field rules the schema cannot express. Pure; returns every problem, not the first. */
 export function checkConfig(config: GantryConfig): SemanticIssue[] {
-  return [...checkEnvironments(config), ...checkApps(config), ...checkBuild(config), ...checkCanary(config)];
+  return [
+    ...checkEnvironments(config),
+    ...checkLayout(config),
+    ...checkApps(config),
+    ...checkBuild(config),
+    ...checkCanary(config),
+  ];
 }
 
 function checkEnvironments(config: GantryConfig): SemanticIssue[] {
@@ -27,23 +35,32 @@ function checkEnvironments(config: GantryConfig): SemanticIssue[] {
     });
   });
   envs.forEach((env, i) => {
-    if (env.after === undefined) return;
-    if (env.after === env.name) {
+    const after = afterOf(env);
+    const at = (j: number) =>
+      Array.isArray(env.after) ? ['environments', i, 'after', j] : ['environments', i, 'after'];
+    after.forEach((name, j) => {
+      if (name === env.name) {
+        issues.push({ path: at(j), message: `environment "${env.name}" cannot come after itself` });
+      } else if (!names.includes(name)) {
+        const known = names.filter((n) => n !== env.name);
+        issues.push({
+          path: at(j),
+          message: `"${name}" is not an environment${didYouMean(name, known)}; expected one of: ${known.join(', ')}`,
+        });
+      }
+    });
+    duplicates(after).forEach((j) => {
+      issues.push({ path: at(j), message: `"${after[j]}" is listed twice` });
+    });
+    if (env.from !== undefined && after.length < 2)
       issues.push({
-        path: ['environments', i, 'after'],
-        message: `environment "${env.name}" cannot come after itself`,
+        path: ['environments', i, 'from'],
+        message: '"from" chooses between several "after" environments; this one has fewer than two',
       });
-    } else if (!names.includes(env.after)) {
-      const known = names.filter((n) => n !== env.name);
-      issues.push({
-        path: ['environments', i, 'after'],
-        message: `"${env.after}" is not an environment${didYouMean(env.after, known)}; expected one of: ${known.join(', ')}`,
-      });
-    }
   });
   const cycle = findCycle(names, (n) => {
-    const after = envs.find((e) => e.name === n)?.after;
-    return after && after !== n ? [after] : [];
+    const env = envs.find((e) => e.name === n);
+    return env ? afterOf(env).filter((a) => a !== n) : [];
   });
   if (cycle) {
     const index = names.indexOf(cycle[0]!);
@@ -53,7 +70,7 @@ function checkEnvironments(config: GantryConfig): SemanticIssue[] {
     });
   }
   const targets = envs.flatMap((env, i) =>
-    (env.targets ?? []).map((t, j) => ({ t, path: ['environments', i, 'targets', j] })),
+    env.targets ? targetNames(env).map((t, j) => ({ t, path: ['environments', i, 'targets', j] })) : [],
   );
   const seen = new Set<string>([...names]);
   for (const { t, path } of targets) {
@@ -98,7 +115,8 @@ function checkApps(config: GantryConfig): SemanticIssue[] {
       const path = ['apps', name, 'artifacts', j, 'path'];
       const unsafe = unsafePathReason(artifact.path);
       if (unsafe) issues.push({ path, message: `path "${artifact.path}" ${unsafe}` });
-      for (const problem of placeholderProblems(artifact.path)) issues.push({ path, message: problem });
+      for (const problem of placeholderProblems(artifact.path, sharesFiles(config, name)))
+        issues.push({ path, message: problem });
       if (artifact.kind === 'helm-value' && artifact.base !== undefined) {
         const bases = typeof artifact.base === 'string' ? [artifact.base] : artifact.base;
         bases.forEach((base, k) => {

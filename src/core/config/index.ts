@@ -4,6 +4,7 @@ export { type FreezeWindow, freezeAt, parseFreezeWindow } from './freeze.ts';
 export { configJsonSchema } from './json-schema.ts';
 export {
   type ConfigSource,
+  extendedRepo,
   loadConfig,
   MAX_EXTENDS_DEPTH,
   parseConfig,

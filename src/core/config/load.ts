@@ -75,6 +75,18 @@ async function loadTree(
   return mergeTrees(withoutExtends(baseTree), withoutExtends(tree));
 }
 
+/**
+ * The repository a configuration file's `extends:` names (`owner/repo`; a bare `repo` takes
+ * the owner of `repo`, as loading does), or undefined. How a repository holding one
+ * environment says it belongs to the repository whose .gantry.yml describes the others.
+ * Throws ConfigError when the file or its `extends:` is malformed.
+ */
+export function extendedRepo(source: ConfigSource, repo: string): string | undefined {
+  const ref = extendsOf(parseTree(source), source);
+  if (ref?.kind !== 'repo') return undefined;
+  return `${ref.owner ?? repo.slice(0, repo.lastIndexOf('/'))}/${ref.repo}`;
+}
+
 function extendsOf(tree: Tree, source: ConfigSource): ExtendsRef | undefined {
   if (tree.kind !== 'map') return undefined;
   const node = tree.entries.get('extends')?.value;

@@ -17,16 +17,21 @@ export function unsafePathReason(path: string): string | undefined {
   return undefined;
 }
 
-/** Problems with the `{placeholder}`s of a per-environment path. */
-export function placeholderProblems(path: string): string[] {
+/**
+ * Problems with the `{placeholder}`s of a per-environment path. `{env}` may be left out only
+ * when no two places of the app share a repository (`shared`: some do).
+ */
+export function placeholderProblems(path: string, shared = true): string[] {
   const problems: string[] = [];
   for (const match of path.matchAll(/\{([^}]*)\}/g)) {
     if (!(PATH_PLACEHOLDERS as readonly string[]).includes(match[1]!)) {
       problems.push(`unknown placeholder {${match[1]}}; expected {env} or {app}`);
     }
   }
-  if (!path.includes('{env}')) {
-    problems.push('per-environment path must contain {env}, or every environment would share one file');
+  if (!path.includes('{env}') && shared) {
+    problems.push(
+      'per-environment path must contain {env}, or every environment would share one file (leave it out only when each environment has its own "repo")',
+    );
   }
   return problems;
 }

@@ -108,10 +108,31 @@ const artifact = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** A target's name: the value of `{env}` in artifact paths. */
+const targetName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/,
+    'expected a target such as "prod/eu-west" or "prod-eu"',
+  );
+
 const app = strictObject({
   source: repo.optional().describe('The application repository, for compare links and changelogs.'),
   artifacts: z.array(artifact).min(1, 'expected at least one artifact'),
   dependsOn: z.array(name).optional().describe('Apps promoted before this one.'),
+  environments: z
+    .array(targetName)
+    .min(1)
+    .optional()
+    .describe(
+      'Where this app lives: environments (all their targets) or single targets; elsewhere it is absent. Default: everywhere.',
+    ),
+  targets: z
+    .record(name, z.array(targetName).min(1))
+    .optional()
+    .describe(
+      "This app's own targets in an environment, replacing the environment's: { prod: [prod] } for one prod file beside apps with prod-eu and prod-us.",
+    ),
 });
 
 const accessLevel = z.enum(['guest', 'reporter', 'developer', 'maintainer', 'owner']);
@@ -150,25 +171,55 @@ const environmentCanary = z.union([
   }),
 ]);
 
+const target = z.union([
+  targetName,
+  strictObject({
+    name: targetName,
+    from: targetName
+      .optional()
+      .describe(
+        'The source target or environment this one copies from (default: its twin by region, e.g. staging-eu → prod-eu).',
+      ),
+    repo: repo.optional().describe("This target's repository (default: the environment's)."),
+  }),
+]);
+
 const environment = strictObject({
   name,
-  after: name.optional().describe('The environment promoted from; defaults to none (a first environment).'),
+  after: z
+    .union([name, z.array(name).min(1)])
+    .optional()
+    .describe(
+      'The environment(s) promoted from; defaults to none (a first environment). Several: fan-in (see "from").',
+    ),
+  from: z
+    .enum(['any', 'all'])
+    .optional()
+    .describe(
+      'With several "after": take the newest version of any of them (any, the default) or require all of them to agree (all).',
+    ),
   auto: z
     .boolean()
     .default(false)
     .describe('Open the promotion PR as soon as the previous one is merged and healthy.'),
+  repo: repo
+    .optional()
+    .describe(
+      'The repository this environment lives in (default: the one holding .gantry.yml). That repository opts in with a .gantry.yml that extends this one.',
+    ),
+  via: z
+    .enum(['pr', 'auto-merge', 'commit'])
+    .optional()
+    .describe(
+      'How a promotion lands: a PR for a human (pr, the default), a PR the forge merges once required checks pass (auto-merge), or a commit on the default branch (commit).',
+    ),
   targets: z
-    .array(
-      z
-        .string()
-        .regex(
-          /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/,
-          'expected a target such as "prod/eu-west"',
-        ),
-    )
+    .array(target)
     .min(1)
     .optional()
-    .describe('Fan-out: {env} takes each target in turn, e.g. prod/eu-west and prod/us-east.'),
+    .describe(
+      'Fan-out: {env} takes each target in turn, e.g. prod/eu-west and prod/us-east, or { name: prod-eu, from: staging-eu }.',
+    ),
   approvers: approvers.optional(),
   freeze: z
     .array(freezeWindow)
@@ -394,6 +445,7 @@ export type GantryConfig = z.infer<typeof configSchema>;
 export type AppConfig = z.infer<typeof app>;
 export type Artifact = z.infer<typeof artifact>;
 export type EnvironmentConfig = z.infer<typeof environment>;
+export type TargetConfig = z.infer<typeof target>;
 export type CanaryConfig = z.infer<typeof canary>;
 export type MetricConfig = z.infer<typeof metric>;
 export type BuildImageConfig = z.infer<typeof buildImage>;

@@ -4,6 +4,7 @@ import { UsageError, ValidationError } from '../errors.ts';
 import { type ArtifactState, formatVersion, type Version } from './artifact-state.ts';
 import { promotionBranch } from './branch-name.ts';
 import type { Location } from './environments.ts';
+import { fileKey, showKey } from './file-key.ts';
 import type { AppPromotion, FileUpdate, PlanInputs } from './plan.ts';
 import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
 import { baseFiles, forEntry, updateArtifact } from './updaters/index.ts';
@@ -26,6 +27,8 @@ export interface AppChange {
   notes: string[];
   /** A rollback: the PR whose merge it undoes (kept in the metadata). */
   rollbackOf?: { number: number; url?: string };
+  /** The repository holding .gantry.yml, when the PR goes to another one. */
+  home?: string;
 }
 
 /**
@@ -46,20 +49,26 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
       const state = source.states[i];
       if (state === undefined) return;
       const path = expandPath(artifact.path, { env: location.name, app: name });
-      const current = working.get(path)?.after ?? inputs.files.get(path) ?? null;
+      const key = fileKey(location.repo, path);
+      const current = working.get(key)?.after ?? inputs.files.get(key) ?? null;
       if (current === null && artifact.kind !== 'file') {
         throw new ValidationError(
-          `${path}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
+          `${showKey(key)}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
         );
       }
-      const bases = baseFiles(artifact, { env: location.name, app: name }, inputs.files);
+      const bases = baseFiles(artifact, { env: location.name, app: name }, inputs.files, location.repo);
       const written = forEntry(`apps.${name}.artifacts[${i}] in ${location.name}`, () =>
-        updateArtifact(artifact, path, current ?? '', state, bases),
+        updateArtifact(artifact, showKey(key), current ?? '', state, bases),
       );
       if (from === undefined && written.previous?.kind === 'version') from = written.previous.version;
       if (written.content === current) return;
       changed = true;
-      working.set(path, { path, before: working.get(path)?.before ?? current, after: written.content });
+      working.set(key, {
+        path,
+        ...(location.repo ? { repo: location.repo } : {}),
+        before: working.get(key)?.before ?? current,
+        after: written.content,
+      });
     });
     if (!changed) continue;
     const to = primaryVersion(source.states) ?? {};
@@ -92,6 +101,7 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     targets,
     ...(inputs.lineage?.get(name) ? { lineage: inputs.lineage.get(name)! } : {}),
     ...(change.rollbackOf ? { rollback: { of: change.rollbackOf.number } } : {}),
+    ...(change.home ? { home: change.home } : {}),
   };
   const updates = [...working.values()];
   const repo = app.source;

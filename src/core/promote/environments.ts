@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, GantryConfig } from '../config/schema.ts';
+import type { AppConfig, EnvironmentConfig, GantryConfig } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
 
@@ -7,14 +7,60 @@ export interface Location {
   environment: string;
   /** The value of `{env}` in artifact paths: the target name, or the environment name. */
   name: string;
+  /** The repository the location's files are in; undefined: the one holding .gantry.yml. */
+  repo?: string;
+  /** An explicit source (`targets: [{ name: prod-eu, from: staging-eu }]`). */
+  from?: string;
 }
 
 export function environments(config: GantryConfig): EnvironmentConfig[] {
   return config.environments ?? [];
 }
 
+/** The environments an environment is promoted from (several: fan-in). */
+export function afterOf(env: EnvironmentConfig): string[] {
+  return env.after === undefined ? [] : typeof env.after === 'string' ? [env.after] : env.after;
+}
+
+/** How a promotion into `env` lands. */
+export function viaOf(env: EnvironmentConfig): 'pr' | 'auto-merge' | 'commit' {
+  return env.via ?? 'pr';
+}
+
 export function locationsOf(env: EnvironmentConfig): Location[] {
-  return (env.targets ?? [env.name]).map((name) => ({ environment: env.name, name }));
+  if (!env.targets) return [{ environment: env.name, name: env.name, ...repoOf(env.repo) }];
+  return env.targets.map((t) =>
+    typeof t === 'string'
+      ? { environment: env.name, name: t, ...repoOf(env.repo) }
+      : {
+          environment: env.name,
+          name: t.name,
+          ...repoOf(t.repo ?? env.repo),
+          ...(t.from ? { from: t.from } : {}),
+        },
+  );
+}
+
+/** The names of an environment's targets (its own name when it has none). */
+export function targetNames(env: EnvironmentConfig): string[] {
+  return locationsOf(env).map((l) => l.name);
+}
+
+/**
+ * Where one app lives in an environment: its own `targets.<env>` when it has them (repository
+ * and `from` taken from the environment's target of the same name), filtered by its
+ * `environments` list. Empty: the app is absent there.
+ */
+export function appLocationsOf(env: EnvironmentConfig, app: AppConfig | undefined): Location[] {
+  const own = locationsOf(env);
+  const names = app?.targets?.[env.name];
+  const locations = names
+    ? names.map(
+        (name) => own.find((l) => l.name === name) ?? { environment: env.name, name, ...repoOf(env.repo) },
+      )
+    : own;
+  const only = app?.environments;
+  return only ? locations.filter((l) => only.includes(env.name) || only.includes(l.name)) : locations;
 }
 
 /** Every place a version can live, in configuration order: the columns of `gantry status`. */
@@ -22,17 +68,26 @@ export function allLocations(config: GantryConfig): Location[] {
   return environments(config).flatMap(locationsOf);
 }
 
+export interface Destination {
+  env: EnvironmentConfig;
+  locations: Location[];
+  /** One target was asked for, not the whole environment. */
+  target?: string;
+}
+
 /** `prod` → all of prod's targets; `prod/eu-west` → that target. */
-export function resolveDestination(
-  config: GantryConfig,
-  name: string,
-): { env: EnvironmentConfig; locations: Location[] } {
+export function resolveDestination(config: GantryConfig, name: string): Destination {
   const envs = environments(config);
   const env = envs.find((e) => e.name === name);
   if (env) return { env, locations: locationsOf(env) };
   for (const candidate of envs) {
     const location = locationsOf(candidate).find((l) => l.name === name);
-    if (location && candidate.targets) return { env: candidate, locations: [location] };
+    if (location && candidate.targets) return { env: candidate, locations: [location], target: name };
+  }
+  // A target only some apps have (`apps.<app>.targets`).
+  for (const candidate of envs) {
+    const owned = Object.values(config.apps ?? {}).some((a) => a.targets?.[candidate.name]?.includes(name));
+    if (owned) return { env: candidate, locations: [], target: name };
   }
   const known = allLocations(config).map((l) => l.name);
   const names = [...new Set([...envs.map((e) => e.name), ...known])];
@@ -41,52 +96,28 @@ export function resolveDestination(
   );
 }
 
-/** The environments a version passes through before `env`, nearest first. */
+/** The destination's locations for one app: where it lives among what was asked for. */
+export function appDestination(destination: Destination, app: AppConfig | undefined): Location[] {
+  const all = appLocationsOf(destination.env, app);
+  return destination.target ? all.filter((l) => l.name === destination.target) : all;
+}
+
+/** The environments a version may pass through before `env`, nearest first (every branch of a fan-in). */
 export function predecessors(config: GantryConfig, env: EnvironmentConfig): EnvironmentConfig[] {
   const out: EnvironmentConfig[] = [];
-  let current = env;
-  while (current.after) {
-    const previous = environments(config).find((e) => e.name === current.after);
-    if (!previous || out.includes(previous)) break;
-    out.push(previous);
-    current = previous;
+  const queue = [env];
+  while (queue.length) {
+    const current = queue.shift()!;
+    for (const name of afterOf(current)) {
+      const previous = environments(config).find((e) => e.name === name);
+      if (!previous || previous === env || out.includes(previous)) continue;
+      out.push(previous);
+      queue.push(previous);
+    }
   }
   return out;
 }
 
-/**
- * Where each destination location takes its versions from. `from` defaults to the destination
- * environment's `after`. A source environment with several targets maps region to region
- * (`staging/eu` → `prod/eu`) when the names match, otherwise every source target is a
- * candidate and they must agree (the planner checks).
- */
-export function resolveSources(
-  config: GantryConfig,
-  destination: { env: EnvironmentConfig; locations: Location[] },
-  from: string | undefined,
-): { env: EnvironmentConfig; sources: Map<string, Location[]> } {
-  const { env } = destination;
-  const sourceName = from ?? env.after;
-  if (!sourceName) {
-    throw new UsageError(
-      `"${env.name}" is a first environment (no "after"); nothing promotes into it — pass --from`,
-    );
-  }
-  const resolved = resolveDestination(config, sourceName);
-  const before = predecessors(config, env);
-  if (!before.some((e) => e.name === resolved.env.name)) {
-    const order = [...before].reverse().map((e) => e.name);
-    throw new UsageError(
-      `"${sourceName}" does not come before "${env.name}"${order.length ? `; "${env.name}" comes after: ${order.join(' → ')}` : ''}`,
-    );
-  }
-  const sources = new Map<string, Location[]>();
-  for (const location of destination.locations) {
-    const region = location.name.split('/').slice(1).join('/');
-    const twin = region
-      ? resolved.locations.find((l) => l.name.split('/').slice(1).join('/') === region)
-      : undefined;
-    sources.set(location.name, twin ? [twin] : resolved.locations);
-  }
-  return { env: resolved.env, sources };
+function repoOf(repo: string | undefined): { repo?: string } {
+  return repo ? { repo } : {};
 }

@@ -1,13 +1,15 @@
 import { expandPath } from '../config/paths.ts';
-import type { AppConfig, Artifact, GantryConfig } from '../config/schema.ts';
+import type { AppConfig, GantryConfig } from '../config/schema.ts';
 import { UsageError, ValidationError } from '../errors.ts';
 import { dependencyOrder } from '../graph.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
-import { planAppChange, primaryVersion } from './app-plan.ts';
-import { type ArtifactState, formatVersion, sameState } from './artifact-state.ts';
-import { type Location, resolveDestination, resolveSources } from './environments.ts';
+import { planAppChange } from './app-plan.ts';
+import { type Destination, type Location, resolveDestination } from './environments.ts';
+import { fileKey } from './file-key.ts';
 import type { PromotionMetadata } from './pr-body.ts';
-import { baseFiles, basePaths, forEntry, readArtifact } from './updaters/index.ts';
+import { chooseSource, memoStates } from './source-states.ts';
+import { resolveSources, type Sources } from './sources.ts';
+import { basePaths } from './updaters/index.ts';
 
 export interface PromotionRequest {
   /** Environment (`prod`: all its targets) or one target (`prod/eu-west`). */
@@ -18,10 +20,12 @@ export interface PromotionRequest {
   apps?: readonly string[];
   /** Allow moving an environment to an older version (rollbacks). */
   allowDowngrade?: boolean;
+  /** The repository holding .gantry.yml: recorded in PRs opened in another one. */
+  home?: string;
 }
 
 export interface PlanInputs {
-  /** Content of every path `promotionFiles` lists (null: the file does not exist). */
+  /** Content of every file `promotionFiles` lists, by `fileKey` (null: the file does not exist). */
   files: ReadonlyMap<string, string | null>;
   /** Per app: tags in the order they reached the source environment, oldest first. */
   history?: ReadonlyMap<string, readonly string[]>;
@@ -33,12 +37,16 @@ export interface PlanInputs {
 
 export interface FileUpdate {
   path: string;
+  /** The repository of the file; undefined: the one holding .gantry.yml. */
+  repo?: string;
   before: string | null;
   after: string;
 }
 
 export interface AppPromotion {
   app: string;
+  /** The repository the PR (or commit) goes to; undefined: the one holding .gantry.yml. */
+  repo?: string;
   branch: string;
   title: string;
   body: string;
@@ -54,23 +62,35 @@ export interface PromotionPlan {
   apps: AppPromotion[];
   /** Apps whose destination already matches the source. */
   unchanged: string[];
+  /** Apps that do not live in the destination (`apps.<app>.environments` / `targets`). */
+  absent?: string[];
+  /** Apps that cannot be planned (a missing or broken file): the others go ahead. */
+  blocked?: Array<{ app: string; reason: string }>;
   empty: boolean;
   summary: string;
 }
 
-/** Every file a plan reads, so a caller can fetch them in one batch. */
+/** Every file a plan reads (as `fileKey`s), so a caller can fetch them in one batch per repository. */
 export function promotionFiles(config: GantryConfig, request: PromotionRequest): string[] {
-  const { apps, destination, sources } = resolveRequest(config, request);
+  const { apps, destination } = resolveRequest(config, request);
   const paths = new Set<string>();
   for (const [name, app] of apps) {
-    for (const artifact of app.artifacts) {
-      for (const location of destination.locations) {
-        for (const place of [location, ...sources.get(location.name)!]) {
-          const values = { env: place.name, app: name };
-          paths.add(expandPath(artifact.path, values));
-          for (const base of basePaths(artifact, values)) paths.add(base);
-        }
+    let sources: Sources;
+    try {
+      sources = resolveSources(config, destination, request.from, app);
+    } catch {
+      continue; // planPromotion says what is wrong
+    }
+    const add = (location: Location) => {
+      for (const artifact of app.artifacts) {
+        const values = { env: location.name, app: name };
+        paths.add(fileKey(location.repo, expandPath(artifact.path, values)));
+        for (const base of basePaths(artifact, values)) paths.add(fileKey(location.repo, base));
       }
+    };
+    for (const location of sources.locations) {
+      add(location);
+      for (const group of sources.groups.get(location.name) ?? []) group.forEach(add);
     }
   }
   return [...paths];
@@ -79,33 +99,61 @@ export function promotionFiles(config: GantryConfig, request: PromotionRequest):
 /**
  * Plans a promotion: per app, what each destination target moves from and to, and the exact
  * new content of every file. Pure: the caller reads the files (`promotionFiles`) and decides
- * what to do with the plan (print it, write it, commit it, open a PR).
+ * what to do with the plan (print it, write it, commit it, open a PR). An app that does not
+ * live in the destination is absent; one whose files are missing or broken is blocked, and
+ * the others go ahead (when every app asked for is blocked, the first reason is thrown).
  */
 export function planPromotion(
   config: GantryConfig,
   request: PromotionRequest,
   inputs: PlanInputs,
 ): PromotionPlan {
-  const { apps, destination, sourceEnv, sources } = resolveRequest(config, request);
+  const { apps, destination } = resolveRequest(config, request);
   const promotions: AppPromotion[] = [];
   const unchanged: string[] = [];
+  const absent: string[] = [];
+  const blocked: Array<{ app: string; reason: string; error: ValidationError }> = [];
   for (const [name, app] of apps) {
-    const promotion = planApp(config, name, app, request, inputs, destination.locations, sources);
-    if (promotion) promotions.push(promotion);
-    else unchanged.push(name);
+    const sources = resolveSources(config, destination, request.from, app);
+    if (sources.locations.length === 0) {
+      if (request.apps?.includes(name))
+        throw new UsageError(`${name} does not live in ${request.to} (apps.${name}.environments / targets)`);
+      absent.push(name);
+      continue;
+    }
+    try {
+      const planned = planApp(config, name, app, request, inputs, destination, sources);
+      if (planned.length) promotions.push(...planned);
+      else unchanged.push(name);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      blocked.push({ app: name, reason: error.message, error });
+    }
   }
+  if (blocked.length && promotions.length === 0 && unchanged.length === 0) throw blocked[0]!.error;
+  const sourceName = request.from ?? afterText(destination);
   const target = request.to;
   const summary = promotions.length
-    ? `${promotions.length} promotion(s) from ${sourceEnv} to ${target}: ${promotions.map((p) => p.app).join(', ')}`
-    : `nothing to promote: ${target} already matches ${request.from ?? sourceEnv} for ${unchanged.join(', ') || 'every app'}`;
+    ? `${promotions.length} promotion(s) from ${sourceName} to ${target}: ${promotions.map((p) => p.app).join(', ')}`
+    : `nothing to promote: ${target} already matches ${sourceName} for ${unchanged.join(', ') || 'every app'}`;
+  const blockedText = blocked.length
+    ? `; blocked: ${blocked.map((b) => `${b.app} (${b.reason})`).join(', ')}`
+    : '';
   return {
     environment: destination.env.name,
-    source: request.from ?? sourceEnv,
+    source: sourceName,
     apps: promotions,
     unchanged,
+    ...(absent.length ? { absent } : {}),
+    ...(blocked.length ? { blocked: blocked.map(({ app, reason }) => ({ app, reason })) } : {}),
     empty: promotions.length === 0,
-    summary,
+    summary: summary + blockedText,
   };
+}
+
+function afterText(destination: Destination): string {
+  const after = destination.env.after;
+  return typeof after === 'string' ? after : (after ?? []).join(' | ');
 }
 
 function resolveRequest(config: GantryConfig, request: PromotionRequest) {
@@ -118,79 +166,51 @@ function resolveRequest(config: GantryConfig, request: PromotionRequest) {
       );
   }
   const destination = resolveDestination(config, request.to);
-  const { env: sourceEnv, sources } = resolveSources(config, destination, request.from);
   const selected = request.apps?.length ? names.filter((n) => request.apps!.includes(n)) : names;
   const ordered = dependencyOrder(selected, (n) => all[n]?.dependsOn ?? []);
-  return { apps: ordered.map((n) => [n, all[n]!] as const), destination, sourceEnv: sourceEnv.name, sources };
+  return { apps: ordered.map((n) => [n, all[n]!] as const), destination };
 }
 
+/** One PR per destination repository (an environment's targets may live in several). */
 function planApp(
   config: GantryConfig,
   name: string,
   app: AppConfig,
   request: PromotionRequest,
   inputs: PlanInputs,
-  locations: Location[],
-  sources: Map<string, Location[]>,
-): AppPromotion | undefined {
+  destination: Destination,
+  sources: Sources,
+): AppPromotion[] {
   // Source states are read once per source location, however many targets copy from it.
   const read = memoStates(name, app, inputs.files);
-  const destination = resolveDestination(config, request.to).env;
-  return planAppChange({
-    verb: 'Promote',
-    name,
-    app,
-    environment: destination.name,
-    destination: request.to,
-    source: request.from ?? (destination.after as string),
-    locations,
-    sourceFor: (location) => agreeingSource(name, sources.get(location.name)!, read),
-    inputs,
-    allowDowngrade: request.allowDowngrade === true,
-    notes: dependencyNotes(config, name, app, request),
-  });
-}
-
-/** The states of every artifact of an app at a location, each location read once. */
-function memoStates(name: string, app: AppConfig, files: ReadonlyMap<string, string | null>) {
-  const cache = new Map<string, ArtifactState[]>();
-  return (location: Location): ArtifactState[] => {
-    let states = cache.get(location.name);
-    if (!states) {
-      states = app.artifacts.map((a, i) =>
-        forEntry(`apps.${name}.artifacts[${i}]`, () =>
-          readState(a, { env: location.name, app: name }, files),
-        ),
-      );
-      cache.set(location.name, states);
-    }
-    return states;
-  };
-}
-
-/** The source location to copy from; several candidates must hold the same states. */
-function agreeingSource(name: string, candidates: Location[], read: (location: Location) => ArtifactState[]) {
-  const states = candidates.map(read);
-  const differs = states.findIndex((s) => s.some((state, i) => !sameState(state, states[0]![i]!)));
-  if (differs > 0) {
-    const show = (i: number) => `${candidates[i]!.name} has ${formatVersion(primaryVersion(states[i]!))}`;
-    throw new UsageError(
-      `${name}: the source targets disagree (${show(0)}, ${show(differs)}); promote from one of them with --from`,
-    );
+  const history = inputs.history?.get(name) ?? [];
+  const chosen = new Map(
+    sources.locations.map((l) => [
+      l.name,
+      chooseSource(name, sources.groups.get(l.name) ?? [], read, sources.rule, history),
+    ]),
+  );
+  const from = request.from ?? [...new Set([...chosen.values()].map((c) => c.environment))].join(', ');
+  const repos = [...new Set(sources.locations.map((l) => l.repo))];
+  const out: AppPromotion[] = [];
+  for (const repo of repos) {
+    const promotion = planAppChange({
+      verb: 'Promote',
+      name,
+      app,
+      environment: destination.env.name,
+      destination: request.to,
+      source: from,
+      locations: sources.locations.filter((l) => l.repo === repo),
+      sourceFor: (location) => chosen.get(location.name)!,
+      inputs,
+      allowDowngrade: request.allowDowngrade === true,
+      notes: [...sources.notes, ...dependencyNotes(config, name, app, request)],
+      ...(repo && request.home && repo !== request.home ? { home: request.home } : {}),
+    });
+    if (promotion) out.push(repo ? { ...promotion, repo } : promotion);
   }
-  return { name: candidates[0]!.name, states: states[0]! as (ArtifactState | undefined)[] };
-}
-
-function readState(
-  artifact: Artifact,
-  values: { env: string; app: string },
-  files: ReadonlyMap<string, string | null>,
-): ArtifactState {
-  const path = expandPath(artifact.path, values);
-  const content = files.get(path);
-  if (content === undefined || content === null)
-    throw new ValidationError(`${path}: file not found in the source environment`);
-  return readArtifact(artifact, path, content, baseFiles(artifact, values, files));
+  return out;
 }
 
 function dependencyNotes(

@@ -17,6 +17,8 @@ export interface PromotionMetadata {
   lineage?: { number: number; url?: string };
   /** Set on a rollback PR: the PR whose merge it undoes. A rollback is never rolled back itself. */
   rollback?: { of: number };
+  /** The repository holding .gantry.yml, on a PR in an environment's own repository. */
+  home?: string;
 }
 
 export interface PromotionBodyModel {

@@ -4,7 +4,8 @@ import { UsageError } from '../errors.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
 import { planAppChange } from './app-plan.ts';
 import type { Version } from './artifact-state.ts';
-import { environments, resolveDestination } from './environments.ts';
+import { appDestination, environments, resolveDestination } from './environments.ts';
+import { fileKey } from './file-key.ts';
 import type { PlanInputs, PromotionPlan } from './plan.ts';
 
 export interface ReleaseRequest {
@@ -26,10 +27,10 @@ export function firstEnvironment(config: GantryConfig): string {
 /** Files a release reads: the destination files of the app's versioned artifacts. */
 export function releaseFiles(config: GantryConfig, request: ReleaseRequest): string[] {
   const { app, destination } = resolve(config, request);
-  return destination.locations.flatMap((l) =>
+  return appDestination(destination, app).flatMap((l) =>
     app.artifacts
       .filter((a) => a.kind !== 'file')
-      .map((a) => expandPath(a.path, { env: l.name, app: request.app })),
+      .map((a) => fileKey(l.repo, expandPath(a.path, { env: l.name, app: request.app }))),
   );
 }
 
@@ -49,28 +50,35 @@ export function planRelease(
       return { kind: 'version' as const, version: { tag: request.version.tag ?? request.version.digest! } };
     return { kind: 'version' as const, version: request.version };
   });
-  const promotion = planAppChange({
-    verb: 'Release',
-    name: request.app,
-    app,
-    environment: destination.env.name,
-    destination: request.to ?? destination.env.name,
-    source: request.source,
-    locations: destination.locations,
-    sourceFor: () => ({ name: request.source, states }),
-    inputs,
-    // A release follows the tag pushed: an older tag pushed later is a deliberate re-release.
-    allowDowngrade: true,
-    notes: [],
+  const locations = appDestination(destination, app);
+  if (locations.length === 0)
+    throw new UsageError(`${request.app} does not live in ${request.to ?? destination.env.name}`);
+  // One PR per repository the first environment's targets live in.
+  const promotions = [...new Set(locations.map((l) => l.repo))].flatMap((repo) => {
+    const promotion = planAppChange({
+      verb: 'Release',
+      name: request.app,
+      app,
+      environment: destination.env.name,
+      destination: request.to ?? destination.env.name,
+      source: request.source,
+      locations: locations.filter((l) => l.repo === repo),
+      sourceFor: () => ({ name: request.source, states }),
+      inputs,
+      // A release follows the tag pushed: an older tag pushed later is a deliberate re-release.
+      allowDowngrade: true,
+      notes: [],
+    });
+    return promotion ? [repo ? { ...promotion, repo } : promotion] : [];
   });
   const where = request.to ?? destination.env.name;
   return {
     environment: destination.env.name,
     source: request.source,
-    apps: promotion ? [promotion] : [],
-    unchanged: promotion ? [] : [request.app],
-    empty: !promotion,
-    summary: promotion
+    apps: promotions,
+    unchanged: promotions.length ? [] : [request.app],
+    empty: promotions.length === 0,
+    summary: promotions.length
       ? `release ${request.app} to ${where}`
       : `nothing to release: ${where} already runs it`,
   };

@@ -6,6 +6,7 @@ import { planAppChange } from './app-plan.ts';
 import { type ArtifactState, formatVersion, sameState, type Version } from './artifact-state.ts';
 import { promotionBranch } from './branch-name.ts';
 import { type Location, resolveDestination } from './environments.ts';
+import { fileKey } from './file-key.ts';
 import type { AppPromotion } from './plan.ts';
 import { basePaths, readArtifact } from './updaters/index.ts';
 import { compareVersions } from './version-order.ts';
@@ -219,7 +220,9 @@ export function rollbackToFiles(config: GantryConfig, request: RollbackToRequest
   return locations.flatMap((l) =>
     app.artifacts
       .filter((a) => a.kind !== 'file')
-      .flatMap((a) => [pathAt(l, a), ...basePaths(a, { env: l.name, app: request.app })]),
+      .flatMap((a) =>
+        [pathAt(l, a), ...basePaths(a, { env: l.name, app: request.app })].map((p) => fileKey(l.repo, p)),
+      ),
   );
 }
 

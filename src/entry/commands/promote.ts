@@ -2,13 +2,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { LocalForge } from '../../adapters/local/local-forge.ts';
-import { WorkingTree } from '../../adapters/local/working-tree.ts';
 import { planFromSource } from '../../app/promote.ts';
 import { UsageError } from '../../core/errors.ts';
 import { commitMessage } from '../../core/promote/commit-message.ts';
+import { splitKey } from '../../core/promote/file-key.ts';
 import type { AppPromotion, PromotionPlan } from '../../core/promote/plan.ts';
 import { EXIT, type Io, json } from '../output.ts';
 import { loadRepoConfig } from './repo-config.ts';
+import { parseRepoDir, WorkingTrees } from './repo-dirs.ts';
 
 interface PromoteOptions {
   repo: string;
@@ -21,6 +22,7 @@ interface PromoteOptions {
   commit?: boolean;
   allowDowngrade?: boolean;
   json?: boolean;
+  repoDir: Map<string, string>;
 }
 
 export function registerPromote(program: Command, io: Io, exit: (code: number) => void): void {
@@ -36,6 +38,12 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
     .option('--from <env>', "source environment or target (default: the destination's `after`)")
     .option('--app <name>', 'only this app (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--repo <dir>', 'GitOps repository checkout', '.')
+    .option(
+      '--repo-dir <repo=dir>',
+      'checkout of another repository an environment lives in (repeatable), e.g. shop/argocd-production=../argocd-production',
+      parseRepoDir,
+      new Map<string, string>(),
+    )
     .option('--config <file>', 'configuration file (default: <repo>/.gantry.yml)')
     .option('--dry-run', 'print PR titles, bodies and a unified diff; change nothing (default)')
     .option('--write', 'write the changes into the working tree')
@@ -62,6 +70,8 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
       const commits: Array<{ app: string; branch: string; sha: string }> = [];
       const isRepo = await forge.isRepositoryRoot();
       if (options.commit) {
+        if (options.repoDir.size)
+          throw new UsageError('--commit works in one checkout; --repo-dir is for --dry-run and --write');
         if (!isRepo)
           throw new UsageError(`${dir} is not the top directory of a git repository; --commit needs one`);
         const dirty = await forge.dirtyPaths();
@@ -87,11 +97,15 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
           commits.push({ app: app.app, branch: app.branch, sha });
         }
       } else {
-        const tree = new WorkingTree(dir);
+        const tree = new WorkingTrees(dir, options.repoDir);
         ({ plan } = await planFromSource(config, request, {
           read: (paths) => tree.readFiles(paths),
           ...(isRepo
-            ? { history: (path: string, limit: number) => forge.fileHistory('local', path, 'HEAD', limit) }
+            ? {
+                // History of the checkout's own files; another repository's is not read.
+                history: async (key: string, limit: number) =>
+                  splitKey(key).repo ? [] : forge.fileHistory('local', key, 'HEAD', limit),
+              }
             : {}),
         }));
         if (options.write) await tree.writeFiles(plan.apps.flatMap((a) => a.updates));
@@ -99,14 +113,21 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
       const mode = options.commit ? 'commit' : options.write ? 'write' : 'dry-run';
       if (options.json) io.out(json({ mode, ...serialise(plan), commits }));
       else io.out(describe(plan, mode, commits));
-      exit(EXIT.ok);
+      // The other apps went ahead; the blocked ones are a failure to look at.
+      for (const b of plan.blocked ?? []) io.err(`gantry: ${b.reason}`);
+      exit(plan.blocked?.length ? EXIT.failed : EXIT.ok);
     });
+}
+
+/** A file as the diff names it: `path`, or `owner/repo:path` in another repository. */
+function shown(u: { repo?: string; path: string }): string {
+  return u.repo ? `${u.repo}:${u.path}` : u.path;
 }
 
 function diffOf(app: AppPromotion): string {
   return app.updates
     .map((u) =>
-      createTwoFilesPatch(`a/${u.path}`, `b/${u.path}`, u.before ?? '', u.after, '', '', { context: 3 })
+      createTwoFilesPatch(`a/${shown(u)}`, `b/${shown(u)}`, u.before ?? '', u.after, '', '', { context: 3 })
         .replace(/^={60,}\n/, '')
         .replace(/\t$/gm, ''),
     )
@@ -118,7 +139,7 @@ function serialise(plan: PromotionPlan) {
     ...plan,
     apps: plan.apps.map(({ updates, ...app }) => ({
       ...app,
-      files: updates.map((u) => u.path),
+      files: updates.map(shown),
       diff: diffOf({ ...app, updates }),
     })),
   };

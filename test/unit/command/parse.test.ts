@@ -33,6 +33,15 @@ const CASES: Array<[string, string, string | string[] | RegExp]> = [
   ['the same app twice counts once', '/gantry promote prod --app web --app web', ['promote prod --app web']],
   ['options before the environment', '/gantry promote --app web prod', ['promote prod --app web']],
   ['--force', '/gantry promote prod --force', ['promote prod --force']],
+  [
+    '--from a sibling target',
+    '/gantry promote prod-eu --from prod-asia',
+    ['promote prod-eu --from prod-asia'],
+  ],
+  ['--from=ENV', '/gantry promote staging --from=prod --app web', ['promote staging --app web --from prod']],
+  ['--from twice', '/gantry promote prod --from a --from b', ['! --from may be given once']],
+  ['--from without a value', '/gantry promote prod --from', ['! --from needs a value']],
+  ['--from a path', '/gantry promote prod --from ../x', ['! --from: "../x" is not an environment']],
   ['option name in capitals', '/gantry promote prod --FORCE', ['promote prod --force']],
   ['tabs between words', '/gantry\tpromote\tprod', ['promote prod']],
   ['trailing whitespace', '/gantry promote prod   \t', ['promote prod']],
@@ -264,7 +273,7 @@ describe('parseComment', () => {
 
   it('writes help whose examples are never read back as commands', () => {
     const help = renderHelp({ botName: 'gantry-bot' });
-    expect(help).toContain('/gantry promote <env>[/<target>] [--app NAME]... [--force]');
+    expect(help).toContain('/gantry promote <env>[/<target>] [--app NAME]... [--from ENV] [--force]');
     expect(help).toContain('`@gantry-bot` works as well');
     expect(parseComment(help, { botName: 'gantry-bot' })).toEqual({ kind: 'none' });
     expect(renderHelp({ topic: 'freeze' })).not.toContain('/gantry promote');

@@ -188,8 +188,12 @@ describe('planPromotion', () => {
   it('rejects bad requests with a specific message', () => {
     expect(() => plan({ to: 'prd' })).toThrow('unknown environment "prd" (did you mean "prod"?)');
     expect(() => plan({ to: 'prod', apps: ['wbe'] })).toThrow('unknown app "wbe" (did you mean "web"?)');
+    // A backport goes against the order of the environments: explicit, and still no downgrade.
     expect(() => plan({ to: 'staging', from: 'prod' })).toThrow(
-      '"prod" does not come before "staging"; "staging" comes after: dev',
+      'api: staging/eu would move from 2.0.0 back to 1.9.0, an older version',
+    );
+    expect(() => plan({ to: 'prod/eu', from: 'prod/eu' })).toThrow(
+      '"prod/eu" is the destination itself; promote from another place',
     );
     expect(() => plan({ to: 'dev' })).toThrow(
       '"dev" is a first environment (no "after"); nothing promotes into it — pass --from',

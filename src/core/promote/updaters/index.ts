@@ -2,6 +2,7 @@ import { expandPath } from '../../config/paths.ts';
 import type { Artifact } from '../../config/schema.ts';
 import { ValidationError } from '../../errors.ts';
 import type { ArtifactState } from '../artifact-state.ts';
+import { fileKey } from '../file-key.ts';
 import { verbatimFile } from './file.ts';
 import { helmValue } from './helm-value.ts';
 import { imageRef } from './image-ref.ts';
@@ -72,8 +73,13 @@ export function baseFiles(
   artifact: Artifact,
   values: { env: string; app: string },
   files: ReadonlyMap<string, string | null>,
+  /** The repository of the location, when it has its own (files are keyed by `fileKey`). */
+  repo?: string,
 ): BaseFile[] {
-  return basePaths(artifact, values).map((path) => ({ path, content: files.get(path) ?? null }));
+  return basePaths(artifact, values).map((path) => ({
+    path,
+    content: files.get(fileKey(repo, path)) ?? null,
+  }));
 }
 
 /** Runs an updater for one config entry; its refusal names the entry (`apps.web.artifacts[0]`). */
