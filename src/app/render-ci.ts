@@ -1,11 +1,7 @@
-import {
-  DEFAULT_GITHUB_ACTION,
-  DEFAULT_GITLAB_PROJECT,
-  GITLAB_INCLUDE_FILE,
-} from '../core/build/defaults.ts';
+import { DEFAULT_GITHUB_ACTION } from '../core/build/defaults.ts';
 import { renderWorkflow, WORKFLOW_HEADER, WORKFLOW_PATH } from '../core/build/github-workflow.ts';
 import { declaredStages, upsertIncludeBlock } from '../core/build/gitlab-ci-edit.ts';
-import { type IncludeSource, renderIncludeItems } from '../core/build/gitlab-include.ts';
+import { defaultComponent, type IncludeSource, renderIncludeItems } from '../core/build/gitlab-include.ts';
 import type { BuildJob } from '../core/build/job-model.ts';
 import type { Platform } from '../core/build/validate-job.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -14,7 +10,7 @@ import { type PlanRequest, planBuildJobs } from './plan-build-jobs.ts';
 export { forgeRepoSource, type RepoSource } from './repo-source.ts';
 
 export interface RenderCiRequest extends PlanRequest {
-  /** gantry's version: the default include ref and Action ref are `v<version>`. */
+  /** gantry's version: the default component is `…/kaniko@<version>`, the Action `@v<version>`. */
   version: string;
   include?: IncludeSource;
   /** `uses:` of the Action, `owner/repo@ref`. */
@@ -55,12 +51,7 @@ export async function renderCi(request: RenderCiRequest): Promise<RenderCiResult
   const warnings: string[] = [];
   let file: FileResult;
   if (platform === 'gitlab') {
-    const include = request.include ?? {
-      kind: 'project',
-      project: DEFAULT_GITLAB_PROJECT,
-      ref: `v${request.version}`,
-      file: GITLAB_INCLUDE_FILE,
-    };
+    const include = request.include ?? defaultComponent(request.version);
     const existing = await source.readFile(GITLAB_CI_PATH);
     const edit = upsertIncludeBlock(existing, renderIncludeItems(jobs, include), GITLAB_CI_PATH);
     warnings.push(...edit.warnings, ...stageWarnings(edit.content, jobs));

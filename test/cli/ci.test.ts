@@ -148,8 +148,31 @@ describe('gantry ci render', () => {
     ]);
     expect(include.code).toBe(64);
     expect(include.stderr).toMatch(
-      /include source "project:\.\.\/x@v1": expected project:GROUP\/PROJECT@REF/,
+      /include source "project:\.\.\/x@v1": expected component:FQDN\/GROUP\/PROJECT\/kaniko@VERSION .*project:GROUP\/PROJECT@REF/,
     );
+    for (const [spec, message] of [
+      ['component:gitlab.com/gantry-dev/gantry/kaniko', /expected component:/],
+      ['component:gitlab.com/kaniko@1.0.0', /expected component:/],
+      ['component:gitlab.com/../x/kaniko@1.0.0', /expected component:/],
+      ['component:gitlab.com/a/b/docker@1.0.0', /gantry's component is "kaniko"/],
+      ['component:$(id)/a/b/kaniko@1.0.0', /expected component:/],
+    ] as const) {
+      const run = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--include', spec]);
+      expect(run.code, spec).toBe(64);
+      expect(run.stderr).toMatch(message);
+    }
+    const mirror = gantry([
+      'ci',
+      'render',
+      '--platform',
+      'gitlab',
+      '--repo',
+      dir,
+      '--include',
+      'component:$CI_SERVER_FQDN/platform/gantry/kaniko@~latest',
+    ]);
+    expect(mirror.code, mirror.stderr).toBe(0);
+    expect(mirror.stdout).toContain('  - component: $CI_SERVER_FQDN/platform/gantry/kaniko@~latest\n');
     const action = gantry(['ci', 'render', '--platform', 'github', '--repo', dir, '--action', 'gantry']);
     expect(action.code).toBe(64);
   });

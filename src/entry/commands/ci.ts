@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { diskExtendsResolver } from '../../adapters/local/config-files.ts';
 import { workingTreeSource, writeRepoFiles } from '../../adapters/local/repo-files.ts';
 import { type RenderCiResult, renderCi } from '../../app/render-ci.ts';
+import { GITLAB_COMPONENT } from '../../core/build/defaults.ts';
 import { parseActionRef } from '../../core/build/github-workflow.ts';
 import { parseIncludeSource } from '../../core/build/gitlab-include.ts';
 import { PLATFORMS, type Platform } from '../../core/build/validate-job.ts';
@@ -45,7 +46,7 @@ export function registerCi(program: Command, io: Io, exit: (code: number) => voi
     .option('--json', 'machine-readable result')
     .option(
       '--include <source>',
-      `where GitLab includes kaniko.yml from: project:GROUP/PROJECT@REF, local:PATH or remote:URL (default project:gantry/gantry@v${version})`,
+      `where GitLab includes gantry's job from: component:FQDN/GROUP/PROJECT/kaniko@VERSION, project:GROUP/PROJECT@REF, local:PATH or remote:URL (default component:${GITLAB_COMPONENT}@${version})`,
     )
     .option('--action <ref>', `the Action the workflow uses (default gantry/gantry@v${version})`)
     .option(
