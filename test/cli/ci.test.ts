@@ -57,8 +57,22 @@ describe('gantry ci render', () => {
     const dir = repoWith({ Dockerfile: 'FROM x\n' });
     const run = gantry(['ci', 'render', '--platform', 'github', '--repo', dir, '--check', '--write']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^\.github\/workflows\/gantry-build\.yml: not up to date/);
+    expect(run.stderr).toMatch(/^\.github\/workflows\/gantry-build\.yml: not up to date/m);
     expect(existsSync(join(dir, '.github'))).toBe(false);
+    expect(run.stderr).toContain('gantry: warning: the workflow uses gantry/gantry@v');
+  });
+
+  it('pins the Action to --action-sha, the ref as a comment, and refuses a short sha', () => {
+    const dir = repoWith({ Dockerfile: 'FROM x\n' });
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const args = ['ci', 'render', '--platform', 'github', '--repo', dir, '--action', 'acme/gantry@v2.1.0'];
+    const run = gantry([...args, '--action-sha', sha]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`uses: acme/gantry@${sha} # v2.1.0\n`);
+    expect(run.stderr).not.toContain('warning');
+    const short = gantry([...args, '--action-sha', '0123456']);
+    expect(short.code).toBe(64);
+    expect(short.stderr).toMatch(/full commit sha/);
   });
 
   it('writes the GitHub workflow and reports as JSON', () => {

@@ -20,6 +20,7 @@ interface RenderOptions {
   json?: boolean;
   include?: string;
   action?: string;
+  actionSha?: string;
   imagePrefix?: string;
   force?: boolean;
 }
@@ -50,6 +51,10 @@ export function registerCi(program: Command, io: Io, exit: (code: number) => voi
     )
     .option('--action <ref>', `the Action the workflow uses (default gantry/gantry@v${version})`)
     .option(
+      '--action-sha <sha>',
+      "the commit of --action's ref: the workflow pins it, the ref as a comment (git ls-remote https://github.com/OWNER/REPO refs/tags/REF)",
+    )
+    .option(
       '--image-prefix <name>',
       'image name prefix for discovered Dockerfiles (default $CI_REGISTRY_IMAGE / ghcr.io/<repository>)',
     )
@@ -69,6 +74,7 @@ export function registerCi(program: Command, io: Io, exit: (code: number) => voi
           resolveExtends: diskExtendsResolver(`${options.repo}/${options.config}`),
           ...(include && { include }),
           ...(action && { action }),
+          ...(options.actionSha !== undefined && { actionSha: options.actionSha }),
           ...(options.imagePrefix !== undefined && { imagePrefix: options.imagePrefix }),
           ...(options.force && { force: true }),
         });
