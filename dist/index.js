@@ -10,10 +10,10 @@ import { join } from "node:path";
 // src/core/errors.ts
 var GantryError = class extends Error {
   code;
-  constructor(code, message, options) {
+  constructor(code2, message, options) {
     super(message, options);
     this.name = new.target.name;
-    this.code = code;
+    this.code = code2;
   }
 };
 var ValidationError = class extends GantryError {
@@ -23,7 +23,13 @@ var ValidationError = class extends GantryError {
 };
 
 // src/core/build/defaults.ts
-var DEFAULT_EXECUTOR_IMAGE = "ghcr.io/osscontainertools/kaniko:v1.28.5-debug";
+var DEFAULT_EXECUTOR_TAG = "v1.28.5-debug";
+var DEFAULT_EXECUTOR_DIGEST = "sha256:d6d74217dc077acfd3094992e917c357080a2d3fdd1042a49e34e29a7e57c572";
+var DEFAULT_EXECUTOR_IMAGE = `ghcr.io/osscontainertools/kaniko@${DEFAULT_EXECUTOR_DIGEST}`;
+var GITLAB_SERVER = "gitlab.com";
+var GITLAB_PROJECT_PATH = "gantry-dev/gantry";
+var COMPONENT_NAME = "kaniko";
+var GITLAB_COMPONENT = `${GITLAB_SERVER}/${GITLAB_PROJECT_PATH}/${COMPONENT_NAME}`;
 var GITLAB_IMAGE_PREFIX = "$CI_REGISTRY_IMAGE";
 var DEFAULT_STAGE = "build";
 var DEFAULT_REGISTRY_USER_VARIABLE = "CI_REGISTRY_USER";
@@ -31,15 +37,15 @@ var DEFAULT_REGISTRY_PASSWORD_VARIABLE = "CI_REGISTRY_PASSWORD";
 
 // src/core/build/image-ref.ts
 var DOMAIN_COMPONENT = "[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?";
-var DOMAIN = `${DOMAIN_COMPONENT}(\\.${DOMAIN_COMPONENT})*(:[0-9]+)?`;
-var PATH_COMPONENT = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*";
-var IMAGE_NAME_PATTERN = `(${DOMAIN}/)?${PATH_COMPONENT}(/${PATH_COMPONENT})*`;
+var DOMAIN_PATTERN = `${DOMAIN_COMPONENT}(\\.${DOMAIN_COMPONENT})*(:[0-9]+)?`;
+var PATH_COMPONENT_PATTERN = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*";
+var IMAGE_NAME_PATTERN = `(${DOMAIN_PATTERN}/)?${PATH_COMPONENT_PATTERN}(/${PATH_COMPONENT_PATTERN})*`;
 var TAG_PATTERN = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
 var DIGEST_PATTERN = "[a-z0-9]+([+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}";
 var nameOnly = new RegExp(`^${IMAGE_NAME_PATTERN}$`);
 var tagOnly = new RegExp(`^${TAG_PATTERN}$`);
 var digestOnly = new RegExp(`^${DIGEST_PATTERN}$`);
-var pathComponent = new RegExp(`^${PATH_COMPONENT}$`);
+var pathComponent = new RegExp(`^${PATH_COMPONENT_PATTERN}$`);
 var DOCKER_HUB = "docker.io";
 var NAME_MAX = 255;
 function parseImageReference(reference) {
@@ -96,15 +102,92 @@ function splitRegistry(name) {
   return isHost ? { registry: first, repository: name.slice(slash + 1) } : { registry: DOCKER_HUB, repository: name };
 }
 
+// src/core/build/kaniko-flags.ts
+var COUNT = "(0|[1-9][0-9]{0,2})";
+var DURATION = "([0-9]+(ns|us|ms|s|m|h))+";
+var PLATFORM = "linux/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)(/v[5-8])?";
+var ABSOLUTE_PATH = "/[A-Za-z0-9._/@+-]*";
+var KANIKO_FLAGS = [
+  { flag: "cache-copy-layers", bool: true },
+  { flag: "cache-run-layers", bool: true },
+  { flag: "cache-ttl", ere: DURATION, expected: "a duration such as 24h or 90m" },
+  { flag: "cleanup", bool: true },
+  { flag: "compressed-caching", bool: true },
+  { flag: "compression", values: ["gzip", "zstd"] },
+  { flag: "compression-level", ere: "([0-9]|1[0-9]|2[0-2])", expected: "a level from 0 to 22" },
+  { flag: "custom-platform", ere: PLATFORM, expected: "a platform such as linux/arm64" },
+  { flag: "ignore-path", ere: ABSOLUTE_PATH, expected: "an absolute path" },
+  { flag: "image-download-retry", ere: COUNT, expected: "a number up to 999" },
+  { flag: "image-fs-extract-retry", ere: COUNT, expected: "a number up to 999" },
+  { flag: "insecure", bool: true },
+  { flag: "insecure-pull", bool: true },
+  { flag: "insecure-registry", ere: DOMAIN_PATTERN, expected: "a registry host[:port]" },
+  { flag: "log-format", values: ["text", "color", "json"] },
+  { flag: "log-timestamp", bool: true },
+  { flag: "push-retry", ere: COUNT, expected: "a number up to 999" },
+  { flag: "reproducible", bool: true },
+  { flag: "single-snapshot", bool: true },
+  { flag: "skip-push-permission-check", bool: true },
+  { flag: "skip-tls-verify", bool: true },
+  { flag: "skip-tls-verify-pull", bool: true },
+  { flag: "skip-tls-verify-registry", ere: DOMAIN_PATTERN, expected: "a registry host[:port]" },
+  { flag: "skip-unused-stages", bool: true },
+  { flag: "snapshot-mode", values: ["full", "redo", "time"] },
+  { flag: "use-new-run", bool: true },
+  { flag: "verbosity", values: ["panic", "fatal", "error", "warn", "info", "debug", "trace"] }
+];
+var byFlag = new Map(KANIKO_FLAGS.map((f) => [f.flag, f]));
+var compiled = new Map(
+  KANIKO_FLAGS.flatMap((f) => f.ere ? [[f.flag, new RegExp(`^(${f.ere})$`)]] : [])
+);
+function extraArgProblem(arg) {
+  const shown = JSON.stringify(arg);
+  const match = /^--([a-z][a-z-]*)(=(.*))?$/s.exec(arg);
+  const spec = match ? byFlag.get(match[1]) : void 0;
+  if (!match || !spec) {
+    return `${shown} is not one of the Kaniko flags extra-args allows (--${KANIKO_FLAGS.map((f) => f.flag).join(", --")})`;
+  }
+  const value = match[3];
+  if (spec.bool) {
+    return value === void 0 || value === "true" || value === "false" ? void 0 : `${shown}: --${spec.flag} takes no value, or =true / =false`;
+  }
+  if (value === void 0) return `${shown}: write --${spec.flag}=VALUE as one item`;
+  if (spec.values) {
+    return spec.values.includes(value) ? void 0 : `${shown}: expected one of ${spec.values.join(", ")}`;
+  }
+  return compiled.get(spec.flag).test(value) ? void 0 : `${shown}: expected ${spec.expected}`;
+}
+
+// src/core/build/labels.ts
+var LABEL_PATTERN = "[A-Za-z0-9][A-Za-z0-9._/-]*=[^\\x00-\\x1f\\x7f]*";
+function buildLabels(facts, user) {
+  const keys = new Set(user.map((label) => label.slice(0, label.indexOf("="))));
+  const defaults = facts ? ["created", "revision", "source", "title", "version"].filter((name) => facts[name] !== "" && !keys.has(`org.opencontainers.image.${name}`)).map((name) => `org.opencontainers.image.${name}=${facts[name]}`) : [];
+  return [...defaults, ...user];
+}
+
 // src/core/build/inputs.ts
 var SEGMENT = "\\.?[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*";
 var REPO_PATH_PATTERN = `${SEGMENT}(/${SEGMENT})*`;
-var PATH_COMPONENT2 = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*";
-var CI_IMAGE = `\\$CI_REGISTRY_IMAGE(/${PATH_COMPONENT2})*`;
+var VARIABLE_REF_PATTERN = "\\$([A-Za-z_][A-Za-z0-9_]*|\\{[A-Za-z_][A-Za-z0-9_]*\\})";
+var VAR = VARIABLE_REF_PATTERN;
+var CI_IMAGE_NAME_PATTERN = `((${VAR}|${DOMAIN_PATTERN})/)?(${VAR}|${PATH_COMPONENT_PATTERN})(/(${VAR}|${PATH_COMPONENT_PATTERN}))*`;
+var CI_PATH = `(${SEGMENT}|${VAR})(/(${SEGMENT}|${VAR}))*`;
+var MIRROR_PATTERN = `${DOMAIN_PATTERN}(/${PATH_COMPONENT_PATTERN})*`;
 var JOB_PATTERN = "[a-z0-9]([a-z0-9-]{0,98}[a-z0-9])?";
 var BUILD_ARG_PATTERN = "[A-Za-z_][A-Za-z0-9_]*=[^\\x00-\\x1f\\x7f]*";
 var VARIABLE_NAME_PATTERN = "[A-Za-z_][A-Za-z0-9_]*";
 var STAGE_PATTERN = "[A-Za-z0-9_.-]+( [A-Za-z0-9_.-]+)*";
+var matching = (pattern, expected) => {
+  const re = new RegExp(`^${pattern}$`);
+  return (item) => typeof item === "string" && re.test(item) ? void 0 : `${JSON.stringify(item)} is not ${expected}`;
+};
+var DEFAULT_RULES = [
+  { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+  { if: "$CI_COMMIT_TAG" },
+  { if: "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", when: "never" },
+  { if: "$CI_COMMIT_BRANCH" }
+];
 var CI_INPUTS = [
   {
     name: "job",
@@ -118,16 +201,16 @@ var CI_INPUTS = [
     name: "image",
     type: "string",
     default: GITLAB_IMAGE_PREFIX,
-    description: "Image to build, without tag: $CI_REGISTRY_IMAGE[/path] or registry/path.",
-    regex: `^(${CI_IMAGE}|${IMAGE_NAME_PATTERN})$`,
-    expected: "an image name without tag, such as registry.example.com/shop/web or $CI_REGISTRY_IMAGE/web"
+    description: "Image to build, without tag: registry/path; parts may be $VARIABLES ($CI_REGISTRY_IMAGE/web).",
+    regex: `^${CI_IMAGE_NAME_PATTERN}$`,
+    expected: "an image name without tag, such as registry.example.com/shop/web, $CI_REGISTRY_IMAGE/web or $HARBOR/shop/web"
   },
   {
     name: "context",
     type: "string",
     default: ".",
-    description: "Build context, relative to the repository root.",
-    regex: `^(\\.|${REPO_PATH_PATTERN})$`,
+    description: "Build context, relative to the repository root; parts may be $VARIABLES.",
+    regex: `^(\\.|${CI_PATH})$`,
     expected: 'a path relative to the repository root without ".." segments or spaces'
   },
   {
@@ -143,7 +226,8 @@ var CI_INPUTS = [
     type: "array",
     default: [],
     description: "Build arguments, each KEY=VALUE.",
-    expected: "KEY=VALUE without control characters"
+    expected: "KEY=VALUE without control characters",
+    itemProblem: matching(BUILD_ARG_PATTERN, "KEY=VALUE without control characters")
   },
   {
     name: "target",
@@ -163,17 +247,18 @@ var CI_INPUTS = [
     name: "cache-repo",
     type: "string",
     default: "",
-    description: "Layer cache repository; empty for <image>/cache.",
-    regex: `^(${CI_IMAGE}|${IMAGE_NAME_PATTERN})?$`,
+    description: "Layer cache repository; empty for <image>/cache. Parts may be $VARIABLES.",
+    regex: `^(${CI_IMAGE_NAME_PATTERN})?$`,
     expected: "an image name without tag"
   },
   {
     name: "executor-image",
     type: "string",
     default: DEFAULT_EXECUTOR_IMAGE,
-    description: "Kaniko executor debug image (with busybox), pinned by tag or digest.",
-    regex: `^${IMAGE_NAME_PATTERN}(:${TAG_PATTERN})?(@sha256:[a-f0-9]{64})?$`,
-    expected: "an image reference such as ghcr.io/osscontainertools/kaniko:v1.28.5-debug"
+    description: "Kaniko executor debug image (with busybox), pinned by tag or digest; parts may be $VARIABLES (a Dependency Proxy prefix).",
+    regex: `^${CI_IMAGE_NAME_PATTERN}(:${TAG_PATTERN})?(@sha256:[a-f0-9]{64})?$`,
+    expected: "an image reference such as ghcr.io/osscontainertools/kaniko:v1.28.5-debug",
+    comment: DEFAULT_EXECUTOR_TAG
   },
   {
     name: "stage",
@@ -212,13 +297,61 @@ var CI_INPUTS = [
     description: "Name of the CI/CD variable that holds the registry password or token.",
     regex: `^${VARIABLE_NAME_PATTERN}$`,
     expected: "a variable name"
+  },
+  {
+    name: "labels",
+    type: "array",
+    default: [],
+    description: "Image labels, each KEY=VALUE; a key of the default OCI labels replaces that label.",
+    expected: 'KEY=VALUE with a key of letters, digits, ".", "_", "/" and "-", without control characters',
+    itemProblem: matching(
+      LABEL_PATTERN,
+      'KEY=VALUE without control characters, the key of letters, digits, ".", "_", "/", "-"'
+    )
+  },
+  {
+    name: "oci-labels",
+    type: "boolean",
+    default: true,
+    description: "Add the org.opencontainers.image.{created,revision,source,title,version} labels."
+  },
+  {
+    name: "extra-args",
+    type: "array",
+    default: [],
+    description: "More Kaniko flags, each one item --flag or --flag=value, from an allowlist (docs/build.md).",
+    expected: "an allowed Kaniko flag",
+    itemProblem: (item) => typeof item === "string" ? extraArgProblem(item) : `${JSON.stringify(item)} is not a string`
+  },
+  {
+    name: "registry-mirror",
+    type: "string",
+    default: "",
+    description: "Space-separated registry mirrors for Docker Hub pulls (host[:port][/path]).",
+    regex: `^(${MIRROR_PATTERN}( ${MIRROR_PATTERN})*)?$`,
+    expected: "registry hosts such as mirror.gcr.io separated by single spaces"
+  },
+  {
+    name: "ca-cert-variable",
+    type: "string",
+    default: "ADDITIONAL_CA_CERT_BUNDLE",
+    description: "Name of the CI/CD variable (text or file) with PEM certificates to trust, appended to the executor bundle.",
+    regex: `^${VARIABLE_NAME_PATTERN}$`,
+    expected: "a variable name"
+  },
+  {
+    name: "rules",
+    type: "array",
+    default: DEFAULT_RULES,
+    description: "The rules of the job (default: merge requests, tags, branches without an open merge request).",
+    expected: "a list of rules (mappings)",
+    itemProblem: (item) => item !== null && typeof item === "object" && !Array.isArray(item) ? void 0 : `${JSON.stringify(item)} is not a rule (a mapping such as {if: ..., changes: [...]})`
   }
 ];
 var byName = new Map(CI_INPUTS.map((input) => [input.name, input]));
-var compiled = new Map(
+var compiled2 = new Map(
   CI_INPUTS.flatMap((input) => input.regex ? [[input.name, new RegExp(input.regex)]] : [])
 );
-var buildArg = new RegExp(`^${BUILD_ARG_PATTERN}$`);
 function ciInputProblem(name, value) {
   const input = byName.get(name);
   if (!input) return `unknown input "${name}"`;
@@ -226,11 +359,14 @@ function ciInputProblem(name, value) {
   if (input.type === "boolean") return typeof value === "boolean" ? void 0 : `${shown} is not a boolean`;
   if (input.type === "array") {
     if (!Array.isArray(value)) return `${shown} is not a list`;
-    const bad = value.find((item) => typeof item !== "string" || !buildArg.test(item));
-    return bad === void 0 ? void 0 : `${JSON.stringify(bad)} is not ${input.expected}`;
+    for (const item of value) {
+      const problem = input.itemProblem?.(item);
+      if (problem) return problem;
+    }
+    return void 0;
   }
   if (typeof value !== "string") return `${shown} is not a string`;
-  if (compiled.get(name)?.test(value) === false) return `${shown} is not ${input.expected}`;
+  if (compiled2.get(name)?.test(value) === false) return `${shown} is not ${input.expected}`;
   return void 0;
 }
 
@@ -252,7 +388,7 @@ function readActionInputs(env) {
   }
   const image = get("image").toLowerCase();
   if (image === "") problems.push('input "image" is required: the image name without tag');
-  else {
+  else if (!image.includes("$")) {
     try {
       parseImageName(image);
     } catch (error) {
@@ -270,6 +406,10 @@ function readActionInputs(env) {
   const target = get("target");
   const buildArgs = get("build-args").split("\n").map((line) => line.trim()).filter((line) => line !== "");
   const extraTags = get("extra-tags").split(/\s+/).filter(Boolean);
+  const lines = (name) => get(name).split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const labels = lines("labels");
+  const extraArgs = lines("extra-args");
+  const mirror = get("registry-mirror");
   const cacheRepo = get("cache-repo").toLowerCase();
   const executorImage = get("executor-image") || DEFAULT_EXECUTOR_IMAGE;
   check("context", context);
@@ -279,8 +419,24 @@ function readActionInputs(env) {
   check("extra-tags", extraTags.join(" "));
   if (cacheRepo) check("cache-repo", cacheRepo);
   check("executor-image", executorImage);
+  check("labels", labels);
+  check("extra-args", extraArgs);
+  check("registry-mirror", mirror);
+  for (const [name, value] of [
+    ["image", image],
+    ["context", context],
+    ["cache-repo", cacheRepo],
+    ["executor-image", executorImage]
+  ]) {
+    if (value.includes("$")) {
+      problems.push(
+        `input "${name}": "${value}" holds a $VARIABLE, which GitHub does not expand in with:; use \${{ env.NAME }} or \${{ vars.NAME }}`
+      );
+    }
+  }
   const cache = bool("cache", true);
   const push = bool("push", true);
+  const ociLabels = bool("oci-labels", true);
   if (problems.length > 0) throw new ValidationError(problems.join("\n"));
   const username = get("registry-username");
   const password = get("registry-password");
@@ -297,8 +453,52 @@ function readActionInputs(env) {
     executorImage,
     push,
     ...username && { registryUsername: username },
-    ...password && { registryPassword: password }
+    ...password && { registryPassword: password },
+    labels,
+    ociLabels,
+    extraArgs,
+    registryMirrors: mirror.split(" ").filter(Boolean)
   };
+}
+
+// src/core/markdown.ts
+function code(text) {
+  const clean = text.replace(/\r?\n/g, " ");
+  const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return clean.startsWith("`") || clean.endsWith("`") ? `${fence} ${clean} ${fence}` : `${fence}${clean}${fence}`;
+}
+
+// src/core/build/action-report.ts
+function buildMetadata(report) {
+  const labels = Object.fromEntries(
+    report.labels.map((label) => [label.slice(0, label.indexOf("=")), label.slice(label.indexOf("=") + 1)])
+  );
+  return JSON.stringify({
+    image: report.image,
+    tags: report.tags,
+    digest: report.digest,
+    labels,
+    pushed: report.pushed
+  });
+}
+function stepSummary(report) {
+  const rows = [
+    ["Image", code(report.image)],
+    ["Digest", code(report.digest)],
+    ["Pushed", report.pushed ? "yes" : "no (pull request or `push: false`)"],
+    ["Tags", report.tags.map((tag) => code(tag)).join("<br>")]
+  ];
+  const labels = report.labels.map((label) => code(label)).join("<br>");
+  if (labels) rows.push(["Labels", labels]);
+  return [
+    `### gantry build: ${code(report.image)}`,
+    "",
+    "| | |",
+    "|---|---|",
+    ...rows.map(([name, value]) => `| ${name} | ${value.replaceAll("|", "\\|")} |`),
+    ""
+  ].join("\n");
 }
 
 // src/core/build/executor-args.ts
@@ -310,8 +510,11 @@ function kanikoArgs(build, plan, root, digestFile) {
   ];
   if (build.target) args.push(`--target=${build.target}`);
   for (const arg of build.buildArgs) args.push(`--build-arg=${arg}`);
+  for (const label of build.labels ?? []) args.push(`--label=${label}`);
   if (build.cache) args.push("--cache=true", `--cache-repo=${build.cacheRepo || `${build.image}/cache`}`);
   else args.push("--cache=false");
+  for (const mirror of build.registryMirrors ?? []) args.push(`--registry-mirror=${mirror}`);
+  args.push(...build.extraArgs ?? []);
   args.push(`--digest-file=${digestFile}`);
   if (!plan.push) args.push("--no-push", "--no-push-cache");
   return args;
@@ -448,6 +651,17 @@ async function runBuildAction(host2) {
   const payloadText = eventPath ? await host2.readFile(eventPath) : null;
   const event = githubBuildEvent(env, payloadText ? JSON.parse(payloadText) : {});
   const plan = computeTags(event, { extraTags: inputs.extraTags, push: inputs.push });
+  const title = inputs.image.slice(inputs.image.lastIndexOf("/") + 1);
+  const labels = buildLabels(
+    inputs.ociLabels ? {
+      created: `${host2.now().toISOString().slice(0, 19)}Z`,
+      revision: event.sha,
+      source: env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : "",
+      title,
+      version: plan.tags[0]
+    } : void 0,
+    inputs.labels
+  );
   const workspace = env.GITHUB_WORKSPACE;
   if (!workspace)
     throw new ValidationError("GITHUB_WORKSPACE is not set: run the Action after actions/checkout");
@@ -478,13 +692,18 @@ async function runBuildAction(host2) {
       workspace,
       output,
       dockerConfig,
-      executorArgs: kanikoArgs(inputs, plan, CONTAINER_WORKSPACE, `${CONTAINER_OUTPUT}/digest`)
+      executorArgs: kanikoArgs(
+        { ...inputs, labels },
+        plan,
+        CONTAINER_WORKSPACE,
+        `${CONTAINER_OUTPUT}/digest`
+      )
     });
     host2.log(
       `gantry: ${event.kind} build of ${inputs.image}, tags: ${plan.tags.join(" ")}, push: ${plan.push}`
     );
-    const code = await host2.run("docker", args);
-    if (code !== 0) throw new ValidationError(`the Kaniko executor failed (docker run exited with ${code})`);
+    const code2 = await host2.run("docker", args);
+    if (code2 !== 0) throw new ValidationError(`the Kaniko executor failed (docker run exited with ${code2})`);
     const digest = (await host2.readFile(`${output}/digest`) ?? "").trim();
     if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
       throw new ValidationError(`the Kaniko executor wrote no sha256 digest (got "${digest.slice(0, 80)}")`);
@@ -493,9 +712,17 @@ async function runBuildAction(host2) {
       image: `${inputs.image}:${plan.tags[0]}`,
       tags: plan.tags.map((tag) => `${inputs.image}:${tag}`),
       digest,
+      labels,
       pushed: plan.push
     };
-    await setOutputs(host2, { image: result.image, tags: result.tags.join("\n"), digest });
+    await setOutputs(host2, {
+      image: result.image,
+      tags: result.tags.join("\n"),
+      digest,
+      labels: labels.join("\n"),
+      metadata: buildMetadata(result)
+    });
+    if (env.GITHUB_STEP_SUMMARY) await host2.appendFile(env.GITHUB_STEP_SUMMARY, stepSummary(result));
     return result;
   } finally {
     await host2.removeDir(output);
@@ -531,11 +758,12 @@ var host = {
   run: (command, args) => new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: "inherit" });
     child.on("error", reject);
-    child.on("close", (code) => resolve(code ?? 1));
+    child.on("close", (code2) => resolve(code2 ?? 1));
   }),
   log: (line) => process.stdout.write(`${line}
 `),
-  randomDelimiter: () => `gantry_${randomUUID()}`
+  randomDelimiter: () => `gantry_${randomUUID()}`,
+  now: () => /* @__PURE__ */ new Date()
 };
 function escapeData(text) {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");

@@ -1,5 +1,6 @@
-// Renders templates/ into the committed ci-includes/ (`npm run render:ci`).
-// test/unit/build/templates.test.ts fails when the committed files drift from the templates.
+// Renders ci-src/ into the committed templates/ (the CI/CD Catalog component) and ci-includes/
+// (the classic include) with `npm run render:ci`. test/unit/build/templates.test.ts fails when
+// the committed files drift from the sources.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { renderTemplates } from '../src/core/build/templates.ts';
@@ -7,7 +8,7 @@ import { renderTemplates } from '../src/core/build/templates.ts';
 const root = join(import.meta.dirname, '..');
 
 export function readTemplates(): Record<string, string> {
-  const dir = join(root, 'templates');
+  const dir = join(root, 'ci-src');
   const walk = (d: string): string[] =>
     readdirSync(d, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)],

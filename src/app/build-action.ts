@@ -1,4 +1,5 @@
 import { readActionInputs } from '../core/build/action-inputs.ts';
+import { type BuildReport, buildMetadata, stepSummary } from '../core/build/action-report.ts';
 import {
   CONTAINER_OUTPUT,
   CONTAINER_WORKSPACE,
@@ -8,6 +9,7 @@ import {
 } from '../core/build/executor-args.ts';
 import { githubBuildEvent } from '../core/build/github-event.ts';
 import { parseImageName } from '../core/build/image-ref.ts';
+import { buildLabels } from '../core/build/labels.ts';
 import { computeTags } from '../core/build/tags.ts';
 import { ValidationError } from '../core/errors.ts';
 
@@ -26,19 +28,17 @@ export interface ActionHost {
   log(line: string): void;
   /** A fresh random delimiter for multi-line step outputs. */
   randomDelimiter(): string;
+  /** The time of the build, for the `org.opencontainers.image.created` label. */
+  now(): Date;
 }
 
-export interface BuildResult {
-  image: string;
-  tags: string[];
-  digest: string;
-  pushed: boolean;
-}
+export type BuildResult = BuildReport;
 
 /**
  * The Action's `build` mode: compute the tags for this event (the same scheme as the GitLab
- * include), run the Kaniko executor image with `docker run`, and set the outputs
- * `image`, `tags` and `digest`. Pull requests build without pushing and without credentials.
+ * include), run the Kaniko executor image with `docker run`, set the outputs `image`, `tags`,
+ * `digest`, `labels` and `metadata`, and write a job summary. Pull requests build without
+ * pushing and without credentials.
  */
 export async function runBuildAction(host: ActionHost): Promise<BuildResult> {
   const { env } = host;
@@ -47,6 +47,22 @@ export async function runBuildAction(host: ActionHost): Promise<BuildResult> {
   const payloadText = eventPath ? await host.readFile(eventPath) : null;
   const event = githubBuildEvent(env, payloadText ? JSON.parse(payloadText) : {});
   const plan = computeTags(event, { extraTags: inputs.extraTags, push: inputs.push });
+  const title = inputs.image.slice(inputs.image.lastIndexOf('/') + 1);
+  const labels = buildLabels(
+    inputs.ociLabels
+      ? {
+          created: `${host.now().toISOString().slice(0, 19)}Z`,
+          revision: event.sha,
+          source:
+            env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY
+              ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`
+              : '',
+          title,
+          version: plan.tags[0]!,
+        }
+      : undefined,
+    inputs.labels,
+  );
   const workspace = env.GITHUB_WORKSPACE;
   if (!workspace)
     throw new ValidationError('GITHUB_WORKSPACE is not set: run the Action after actions/checkout');
@@ -79,7 +95,12 @@ export async function runBuildAction(host: ActionHost): Promise<BuildResult> {
       workspace,
       output,
       dockerConfig,
-      executorArgs: kanikoArgs(inputs, plan, CONTAINER_WORKSPACE, `${CONTAINER_OUTPUT}/digest`),
+      executorArgs: kanikoArgs(
+        { ...inputs, labels },
+        plan,
+        CONTAINER_WORKSPACE,
+        `${CONTAINER_OUTPUT}/digest`,
+      ),
     });
     host.log(
       `gantry: ${event.kind} build of ${inputs.image}, tags: ${plan.tags.join(' ')}, push: ${plan.push}`,
@@ -94,9 +115,17 @@ export async function runBuildAction(host: ActionHost): Promise<BuildResult> {
       image: `${inputs.image}:${plan.tags[0]}`,
       tags: plan.tags.map((tag) => `${inputs.image}:${tag}`),
       digest,
+      labels,
       pushed: plan.push,
     };
-    await setOutputs(host, { image: result.image, tags: result.tags.join('\n'), digest });
+    await setOutputs(host, {
+      image: result.image,
+      tags: result.tags.join('\n'),
+      digest,
+      labels: labels.join('\n'),
+      metadata: buildMetadata(result),
+    });
+    if (env.GITHUB_STEP_SUMMARY) await host.appendFile(env.GITHUB_STEP_SUMMARY, stepSummary(result));
     return result;
   } finally {
     await host.removeDir(output);

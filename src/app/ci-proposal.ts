@@ -46,6 +46,7 @@ async function proposeCi(
     version: refs?.version ?? '0.0.0',
     ...(refs?.include ? { include: refs.include } : {}),
     ...(refs?.action ? { action: refs.action } : {}),
+    ...(refs?.actionSha ? { actionSha: refs.actionSha } : {}),
   });
   if (result.jobs.length === 0 || result.upToDate) return undefined;
   return result;

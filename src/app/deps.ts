@@ -34,11 +34,13 @@ export interface BotDeps {
 }
 
 export interface BuildRefs {
-  /** gantry's version: the default include and Action refs are `v<version>`. */
+  /** gantry's version: the default component is `…/kaniko@<version>`, the Action `@v<version>`. */
   version: string;
   include?: IncludeSource;
   /** `owner/repo@ref` of the Action. */
   action?: string;
+  /** The commit of that ref: generated workflows pin the Action to it. */
+  actionSha?: string;
 }
 
 /** What handling one event did, for logs, metrics and tests. */

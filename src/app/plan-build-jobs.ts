@@ -90,7 +90,11 @@ function configField(problem: JobProblem): (string | number)[] {
   switch (problem.field) {
     case 'executorImage':
     case 'stage':
+    case 'extraArgs':
+    case 'caCertVariable':
       return ['build', problem.field];
+    case 'registryMirror':
+      return ['build', 'registryMirrors'];
     case 'registryUserVariable':
       return ['build', 'registry', 'userVariable'];
     case 'registryPasswordVariable':

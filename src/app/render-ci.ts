@@ -1,11 +1,13 @@
+import { DEFAULT_GITHUB_ACTION } from '../core/build/defaults.ts';
 import {
-  DEFAULT_GITHUB_ACTION,
-  DEFAULT_GITLAB_PROJECT,
-  GITLAB_INCLUDE_FILE,
-} from '../core/build/defaults.ts';
-import { renderWorkflow, WORKFLOW_HEADER, WORKFLOW_PATH } from '../core/build/github-workflow.ts';
+  actionPin,
+  imageWorkflowPath,
+  renderWorkflows,
+  WORKFLOW_HEADER,
+  WORKFLOW_PATH,
+} from '../core/build/github-workflow.ts';
 import { declaredStages, upsertIncludeBlock } from '../core/build/gitlab-ci-edit.ts';
-import { type IncludeSource, renderIncludeItems } from '../core/build/gitlab-include.ts';
+import { defaultComponent, type IncludeSource, renderIncludeItems } from '../core/build/gitlab-include.ts';
 import type { BuildJob } from '../core/build/job-model.ts';
 import type { Platform } from '../core/build/validate-job.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -14,11 +16,13 @@ import { type PlanRequest, planBuildJobs } from './plan-build-jobs.ts';
 export { forgeRepoSource, type RepoSource } from './repo-source.ts';
 
 export interface RenderCiRequest extends PlanRequest {
-  /** gantry's version: the default include ref and Action ref are `v<version>`. */
+  /** gantry's version: the default component is `…/kaniko@<version>`, the Action `@v<version>`. */
   version: string;
   include?: IncludeSource;
   /** `uses:` of the Action, `owner/repo@ref`. */
   action?: string;
+  /** The commit of that ref: the workflow pins the Action to it, the ref as a comment. */
+  actionSha?: string;
   /** Overwrite a workflow file gantry did not write. */
   force?: boolean;
 }
@@ -53,30 +57,42 @@ export async function renderCi(request: RenderCiRequest): Promise<RenderCiResult
   const { platform, source } = request;
   const { jobs, origin } = await planBuildJobs(request);
   const warnings: string[] = [];
-  let file: FileResult;
+  const files: FileResult[] = [];
   if (platform === 'gitlab') {
-    const include = request.include ?? {
-      kind: 'project',
-      project: DEFAULT_GITLAB_PROJECT,
-      ref: `v${request.version}`,
-      file: GITLAB_INCLUDE_FILE,
-    };
+    const include = request.include ?? defaultComponent(request.version);
     const existing = await source.readFile(GITLAB_CI_PATH);
     const edit = upsertIncludeBlock(existing, renderIncludeItems(jobs, include), GITLAB_CI_PATH);
     warnings.push(...edit.warnings, ...stageWarnings(edit.content, jobs));
-    file = { path: GITLAB_CI_PATH, content: edit.content, changed: edit.changed };
+    const file = { path: GITLAB_CI_PATH, content: edit.content, changed: edit.changed };
+    files.push(file);
   } else {
-    const content = renderWorkflow(jobs, request.action ?? `${DEFAULT_GITHUB_ACTION}@v${request.version}`);
-    const existing = await source.readFile(WORKFLOW_PATH);
-    const ours = existing === null || existing.startsWith(WORKFLOW_HEADER.split('\n')[0]!);
-    if (!ours && existing !== content && !request.force) {
-      throw new ValidationError(
-        `${WORKFLOW_PATH} exists and was not written by gantry; move it away or render with --force to replace it`,
+    const action = request.action ?? `${DEFAULT_GITHUB_ACTION}@v${request.version}`;
+    const pin = actionPin(action, request.actionSha);
+    if (request.actionSha === undefined && !action.startsWith('./')) {
+      warnings.push(
+        `the workflow uses ${action} by its tag; pin the commit with --action-sha (git ls-remote https://github.com/${action.split('@')[0]} refs/tags/${action.split('@')[1]})`,
       );
     }
-    file = { path: WORKFLOW_PATH, content, changed: existing !== content };
+    const ours = (text: string | null) => text === null || text.startsWith(WORKFLOW_HEADER.split('\n')[0]!);
+    for (const { path, content } of renderWorkflows(jobs, pin)) {
+      const existing = await source.readFile(path);
+      if (!ours(existing) && existing !== content && !request.force) {
+        throw new ValidationError(
+          `${path} exists and was not written by gantry; move it away or render with --force to replace it`,
+        );
+      }
+      files.push({ path, content, changed: existing !== content });
+    }
+    // A workflow gantry wrote for an image that no longer has its own is left over: say so.
+    const written = new Set(files.map((f) => f.path));
+    for (const path of [WORKFLOW_PATH, ...jobs.map(imageWorkflowPath)]) {
+      if (written.has(path)) continue;
+      const existing = await source.readFile(path);
+      if (existing !== null && ours(existing))
+        warnings.push(`${path} was written by gantry and is no longer needed; delete it`);
+    }
   }
-  return { platform, origin, jobs, files: [file], warnings, upToDate: !file.changed };
+  return { platform, origin, jobs, files, warnings, upToDate: files.every((f) => !f.changed) };
 }
 
 function stageWarnings(content: string, jobs: readonly BuildJob[]): string[] {

@@ -22,6 +22,7 @@ const host: ActionHost = {
     }),
   log: (line) => process.stdout.write(`${line}\n`),
   randomDelimiter: () => `gantry_${randomUUID()}`,
+  now: () => new Date(),
 };
 
 /** Workflow commands read "%", CR and LF specially; escape them so a message stays one annotation. */

@@ -39,6 +39,7 @@ function fakeHost(env: Record<string, string>, files: Record<string, string> = {
     },
     log: (line) => logs.push(line),
     randomDelimiter: () => `EOF_${++delimiter}`,
+    now: () => new Date('2026-12-01T12:34:56.789Z'),
   };
   return { host, fs, runs, removed, privateFiles, logs };
 }
@@ -51,10 +52,20 @@ const event = (name: string, ref: string, payload: object) => ({
     GITHUB_EVENT_PATH: '/event.json',
     GITHUB_WORKSPACE: '/home/runner/work/web/web',
     GITHUB_OUTPUT: '/out/github_output',
+    GITHUB_STEP_SUMMARY: '/out/summary.md',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'shop/web',
   },
   files: { '/event.json': JSON.stringify(payload) },
 });
 const repository = { repository: { default_branch: 'main' } };
+const LABELS = [
+  'org.opencontainers.image.created=2026-12-01T12:34:56Z',
+  `org.opencontainers.image.revision=${SHA}`,
+  'org.opencontainers.image.source=https://github.com/shop/web',
+  'org.opencontainers.image.title=web',
+  'org.opencontainers.image.version=1.2.3',
+];
 const inputs = (values: Record<string, string>) =>
   Object.fromEntries(Object.entries(values).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
 
@@ -90,6 +101,7 @@ describe('the Action, mode build', () => {
           '--destination=ghcr.io/shop/web:1.2',
           '--destination=ghcr.io/shop/web:1',
           '--destination=ghcr.io/shop/web:latest',
+          ...LABELS.map((label) => `--label=${label}`),
           '--cache=true',
           '--cache-repo=ghcr.io/shop/web/cache',
           '--digest-file=/gantry-out/digest',
@@ -108,13 +120,34 @@ describe('the Action, mode build', () => {
         'ghcr.io/shop/web:latest',
       ],
       digest: DIGEST,
+      labels: LABELS,
       pushed: true,
     });
+    const metadata = {
+      image: 'ghcr.io/shop/web:1.2.3',
+      tags: result.tags,
+      digest: DIGEST,
+      labels: {
+        'org.opencontainers.image.created': '2026-12-01T12:34:56Z',
+        'org.opencontainers.image.revision': SHA,
+        'org.opencontainers.image.source': 'https://github.com/shop/web',
+        'org.opencontainers.image.title': 'web',
+        'org.opencontainers.image.version': '1.2.3',
+      },
+      pushed: true,
+    };
     expect(fake.fs.get('/out/github_output')).toBe(
       'image<<EOF_1\nghcr.io/shop/web:1.2.3\nEOF_1\n' +
         'tags<<EOF_2\nghcr.io/shop/web:1.2.3\nghcr.io/shop/web:1.2\nghcr.io/shop/web:1\nghcr.io/shop/web:latest\nEOF_2\n' +
-        `digest<<EOF_3\n${DIGEST}\nEOF_3\n`,
+        `digest<<EOF_3\n${DIGEST}\nEOF_3\n` +
+        `labels<<EOF_4\n${LABELS.join('\n')}\nEOF_4\n` +
+        `metadata<<EOF_5\n${JSON.stringify(metadata)}\nEOF_5\n`,
     );
+    const summary = fake.fs.get('/out/summary.md')!;
+    expect(summary).toContain('### gantry build: `ghcr.io/shop/web:1.2.3`');
+    expect(summary).toContain(`| Digest | \`${DIGEST}\` |`);
+    expect(summary).toContain('| Tags | `ghcr.io/shop/web:1.2.3`<br>`ghcr.io/shop/web:1.2`<br>');
+    expect(summary).toContain('`org.opencontainers.image.source=https://github.com/shop/web`');
     expect(fake.logs.join('\n')).not.toContain('tok3n');
   });
 
@@ -156,6 +189,10 @@ describe('the Action, mode build', () => {
           'extra-tags': 'edge stable',
           cache: 'false',
           'executor-image': 'registry.example.com/kaniko:v1-debug',
+          labels: 'team=shop\norg.opencontainers.image.title=Web | `x`\n',
+          'oci-labels': 'false',
+          'extra-args': '--snapshot-mode=redo\n--single-snapshot\n',
+          'registry-mirror': 'mirror.gcr.io registry.example.com:5000/hub',
         }),
       },
       { ...e.files, '/home/runner/.docker/config.json': '{"auths":{}}' },
@@ -176,7 +213,13 @@ describe('the Action, mode build', () => {
       '--target=runtime',
       '--build-arg=A=1',
       '--build-arg=B=$(touch pwned) `id` "q"',
+      '--label=team=shop',
+      '--label=org.opencontainers.image.title=Web | `x`',
       '--cache=false',
+      '--registry-mirror=mirror.gcr.io',
+      '--registry-mirror=registry.example.com:5000/hub',
+      '--snapshot-mode=redo',
+      '--single-snapshot',
       '--digest-file=/gantry-out/digest',
     ]);
   });
@@ -193,6 +236,8 @@ describe('the Action, mode build', () => {
           'build-args': 'NOEQUALS',
           cache: 'yes',
           'executor-image': 'not an image',
+          'extra-args': '--destination=evil.example.com/x',
+          'cache-repo': '$HARBOR/cache',
         }),
       },
       e.files,
@@ -206,6 +251,12 @@ describe('the Action, mode build', () => {
     expect(message).toContain('input "build-args": "NOEQUALS" is not KEY=VALUE');
     expect(message).toContain('input "executor-image"');
     expect(message).toContain('input "cache": "yes" is not true or false');
+    expect(message).toContain(
+      'input "extra-args": "--destination=evil.example.com/x" is not one of the Kaniko flags',
+    );
+    expect(message).toContain(
+      'input "cache-repo": "$harbor/cache" holds a $VARIABLE, which GitHub does not expand',
+    );
     expect(fake.runs).toEqual([]);
     expect(fake.fs.get('/out/github_output')).toBeUndefined();
   });

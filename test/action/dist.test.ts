@@ -19,6 +19,6 @@ describe('the Action bundle', () => {
   it('action.yml runs it on node24', () => {
     const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8'));
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
-    expect(Object.keys(action.outputs)).toEqual(['image', 'tags', 'digest']);
+    expect(Object.keys(action.outputs)).toEqual(['image', 'tags', 'digest', 'labels', 'metadata']);
   });
 });

@@ -57,8 +57,22 @@ describe('gantry ci render', () => {
     const dir = repoWith({ Dockerfile: 'FROM x\n' });
     const run = gantry(['ci', 'render', '--platform', 'github', '--repo', dir, '--check', '--write']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^\.github\/workflows\/gantry-build\.yml: not up to date/);
+    expect(run.stderr).toMatch(/^\.github\/workflows\/gantry-build\.yml: not up to date/m);
     expect(existsSync(join(dir, '.github'))).toBe(false);
+    expect(run.stderr).toContain('gantry: warning: the workflow uses gantry/gantry@v');
+  });
+
+  it('pins the Action to --action-sha, the ref as a comment, and refuses a short sha', () => {
+    const dir = repoWith({ Dockerfile: 'FROM x\n' });
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const args = ['ci', 'render', '--platform', 'github', '--repo', dir, '--action', 'acme/gantry@v2.1.0'];
+    const run = gantry([...args, '--action-sha', sha]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`uses: acme/gantry@${sha} # v2.1.0\n`);
+    expect(run.stderr).not.toContain('warning');
+    const short = gantry([...args, '--action-sha', '0123456']);
+    expect(short.code).toBe(64);
+    expect(short.stderr).toMatch(/full commit sha/);
   });
 
   it('writes the GitHub workflow and reports as JSON', () => {
@@ -148,8 +162,31 @@ describe('gantry ci render', () => {
     ]);
     expect(include.code).toBe(64);
     expect(include.stderr).toMatch(
-      /include source "project:\.\.\/x@v1": expected project:GROUP\/PROJECT@REF/,
+      /include source "project:\.\.\/x@v1": expected component:FQDN\/GROUP\/PROJECT\/kaniko@VERSION .*project:GROUP\/PROJECT@REF/,
     );
+    for (const [spec, message] of [
+      ['component:gitlab.com/gantry-dev/gantry/kaniko', /expected component:/],
+      ['component:gitlab.com/kaniko@1.0.0', /expected component:/],
+      ['component:gitlab.com/../x/kaniko@1.0.0', /expected component:/],
+      ['component:gitlab.com/a/b/docker@1.0.0', /gantry's component is "kaniko"/],
+      ['component:$(id)/a/b/kaniko@1.0.0', /expected component:/],
+    ] as const) {
+      const run = gantry(['ci', 'render', '--platform', 'gitlab', '--repo', dir, '--include', spec]);
+      expect(run.code, spec).toBe(64);
+      expect(run.stderr).toMatch(message);
+    }
+    const mirror = gantry([
+      'ci',
+      'render',
+      '--platform',
+      'gitlab',
+      '--repo',
+      dir,
+      '--include',
+      'component:$CI_SERVER_FQDN/platform/gantry/kaniko@~latest',
+    ]);
+    expect(mirror.code, mirror.stderr).toBe(0);
+    expect(mirror.stdout).toContain('  - component: $CI_SERVER_FQDN/platform/gantry/kaniko@~latest\n');
     const action = gantry(['ci', 'render', '--platform', 'github', '--repo', dir, '--action', 'gantry']);
     expect(action.code).toBe(64);
   });

@@ -8,7 +8,12 @@ import { type BuildEvent, computeTags } from '../../src/core/build/tags.ts';
 import { repoRoot } from '../support/cli.ts';
 import { makeRepo } from '../support/git-repo.ts';
 import { gitlabCiLocal } from '../support/gitlab-ci-local.ts';
-import { gitlabEventVariables } from '../support/kaniko-script.ts';
+import {
+  defaultJobLabels,
+  gitlabEventVariables,
+  PIPELINE_CREATED_AT,
+  PROJECT_URL,
+} from '../support/kaniko-script.ts';
 import { SHA } from '../support/tag-cases.ts';
 
 /**
@@ -75,6 +80,9 @@ const runVariables = () => ({
   GANTRY_EXECUTOR: join(repo, 'stub/executor'),
   STUB_DIR: join(repo, 'stub'),
   DOCKER_CONFIG: join(repo, '.docker-config'),
+  CI_PIPELINE_CREATED_AT: PIPELINE_CREATED_AT,
+  CI_PROJECT_URL: PROJECT_URL,
+  GANTRY_CA_BUNDLE: join(repo, 'stub/ca-certificates.crt'),
 });
 
 describe('gitlab-ci-local on a rendered .gitlab-ci.yml', () => {
@@ -112,6 +120,12 @@ describe('gitlab-ci-local on a rendered .gitlab-ci.yml', () => {
         `      buildArgs: ["A=1", "B=it's \\"quoted\\" $(id)"]`,
         '      extraTags: [edge, stable]',
         '      cacheRepo: registry.example.com/cache/api',
+        '      labels: ["team=shop"]',
+        '      changes: ["services/api/**/*"]',
+        '  ociLabels: false',
+        '  extraArgs: ["--snapshot-mode=redo"]',
+        '  registryMirrors: [mirror.gcr.io]',
+        '  caCertVariable: CORP_CA',
         '',
       ].join('\n'),
       'services/api/Dockerfile': 'FROM scratch\n',
@@ -137,7 +151,11 @@ describe('gitlab-ci-local on a rendered .gitlab-ci.yml', () => {
       '  stage: images',
       '    GANTRY_TARGET: runtime',
       `    GANTRY_BUILD_ARGS: json:["A=1","B=it's \\"quoted\\" $$(id)"]`,
-      '    GANTRY_SWITCHES: cache=false push=false',
+      '    GANTRY_SWITCHES: cache=false push=false oci-labels=false',
+      '    GANTRY_REGISTRY_MIRROR: mirror.gcr.io',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitLab variable reference
+      '    GANTRY_CA_CERT: ${CORP_CA}',
+      '        - services/api/**/*',
       '    GANTRY_CACHE_REPO: registry.example.com/cache/api',
       '    GANTRY_EXTRA_TAGS: edge stable',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitLab variable reference
@@ -208,7 +226,14 @@ describe('gitlab-ci-local on a rendered .gitlab-ci.yml', () => {
         readFileSync(join(repo, 'stub', `${job}.args`), 'utf8')
           .split('\0')
           .slice(0, -1);
-      const build = { image: IMAGE, context: '.', dockerfile: 'Dockerfile', buildArgs: [], cache: true };
+      const build = {
+        image: IMAGE,
+        context: '.',
+        dockerfile: 'Dockerfile',
+        buildArgs: [],
+        cache: true,
+        labels: defaultJobLabels(IMAGE, plan.tags[0]!, SHA),
+      };
       expect(args('gantry-build')).toEqual(
         kanikoArgs(build, plan, repo, `${repo}/gantry-build.gantry.digest`),
       );
@@ -217,6 +242,7 @@ describe('gitlab-ci-local on a rendered .gitlab-ci.yml', () => {
         image: `${IMAGE}/services/api`,
         context: 'services/api',
         dockerfile: 'services/api/Dockerfile',
+        labels: defaultJobLabels(`${IMAGE}/services/api`, plan.tags[0]!, SHA),
       };
       expect(args('gantry-build-api')).toEqual(
         kanikoArgs(api, plan, repo, `${repo}/gantry-build-api.gantry.digest`),

@@ -2,7 +2,13 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dockerConfigJson, kanikoArgs } from '../../src/core/build/executor-args.ts';
 import { computeTags } from '../../src/core/build/tags.ts';
-import { gitlabEventVariables, runJobScript, type Shell, STUB_DIGEST } from '../support/kaniko-script.ts';
+import {
+  defaultJobLabels,
+  gitlabEventVariables,
+  runJobScript,
+  type Shell,
+  STUB_DIGEST,
+} from '../support/kaniko-script.ts';
 import { SHA, TAG_CASES } from '../support/tag-cases.ts';
 
 const IMAGE = 'registry.example.com/shop/web';
@@ -20,7 +26,14 @@ describe.each(SHELLS)('GitLab job script under %s', (shell) => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const digestFile = `${run.project}/gantry-build.gantry.digest`;
-    const build = { image: IMAGE, context: '.', dockerfile: 'Dockerfile', buildArgs: [], cache: true };
+    const build = {
+      image: IMAGE,
+      context: '.',
+      dockerfile: 'Dockerfile',
+      buildArgs: [],
+      cache: true,
+      labels: defaultJobLabels(IMAGE, c.tags[0]!, c.event.sha),
+    };
     expect(run.args).toEqual(kanikoArgs(build, { tags: c.tags, push: c.pushed }, run.project, digestFile));
     expect(run.args).toEqual(kanikoArgs(build, computeTags(c.event, c), run.project, digestFile));
     // Nothing in a name ran: no file appeared anywhere the script could write.
@@ -46,6 +59,10 @@ describe.each(SHELLS)('GitLab job script under %s', (shell) => {
       GANTRY_BUILD_ARGS: 'json:["NODE_ENV=production","EMPTY="]',
       GANTRY_SWITCHES: 'cache=false push=true',
       GANTRY_CACHE_REPO: 'localhost:5000/cache',
+      GANTRY_LABELS: 'json:["team=shop","org.opencontainers.image.title=API"]',
+      GANTRY_REGISTRY_MIRROR: 'mirror.gcr.io registry.example.com:5000/hub',
+      GANTRY_EXTRA_ARGS:
+        'json:["--snapshot-mode=redo","--single-snapshot","--cache-ttl=24h","--compressed-caching=false"]',
     });
     expect(run.code).toBe(0);
     const build = {
@@ -55,6 +72,17 @@ describe.each(SHELLS)('GitLab job script under %s', (shell) => {
       target: 'runtime',
       buildArgs: ['NODE_ENV=production', 'EMPTY='],
       cache: false,
+      labels: defaultJobLabels('localhost:5000/api', '2.1.0', SHA, [
+        'team=shop',
+        'org.opencontainers.image.title=API',
+      ]),
+      registryMirrors: ['mirror.gcr.io', 'registry.example.com:5000/hub'],
+      extraArgs: [
+        '--snapshot-mode=redo',
+        '--single-snapshot',
+        '--cache-ttl=24h',
+        '--compressed-caching=false',
+      ],
     };
     const plan = computeTags({ kind: 'tag', tag: 'v2.1.0', sha: SHA });
     expect(run.args).toEqual(
@@ -120,6 +148,8 @@ describe.each(SHELLS)('GitLab job script under %s', (shell) => {
     ['a dockerfile with $(…)', { GANTRY_DOCKERFILE: '$(touch pwned)' }, /input dockerfile/],
     ['a bad target', { GANTRY_TARGET: '-x' }, /input target/],
     ['a bad switch', { GANTRY_SWITCHES: 'cache=yes push=true' }, /must be true or false/],
+    ['an image from an unset variable', { GANTRY_IMAGE_NAME: '/shop/api' }, /is a \$VARIABLE in it unset/],
+    ['a context from an absolute variable', { GANTRY_CONTEXT: '/builds/shop/api' }, /input context/],
     ['a bad extra tag', { GANTRY_EXTRA_TAGS: 'ok .bad' }, /input extra-tags: "\.bad"/],
     ['a bad job name', { GANTRY_JOB: '../x' }, /input job/],
     ['a short commit', { CI_COMMIT_SHA: 'abcdef01' }, /not a full commit sha/],

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { buildLabels } from '../../src/core/build/labels.ts';
 import type { BuildEvent } from '../../src/core/build/tags.ts';
 import { repoRoot } from './cli.ts';
 
@@ -51,6 +52,11 @@ export function gitlabEventVariables(event: BuildEvent): Record<string, string> 
 }
 
 export const STUB_DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+/** What GitLab sets for the default OCI labels, fixed so runs compare exactly. */
+export const PIPELINE_CREATED_AT = '2026-12-01T12:00:00Z';
+export const PROJECT_URL = 'https://gitlab.example.com/shop/web';
+/** The executor image's own bundle, before the job appends anything. */
+export const BASE_CA_BUNDLE = '# the executor image bundle\n';
 
 /**
  * A stand-in for /kaniko/executor: records its arguments NUL-separated (so an argument with
@@ -63,6 +69,8 @@ function writeStubExecutor(dir: string): string {
     [
       '#!/bin/sh',
       'printf \'%s\\0\' "$@" >"$STUB_ARGS"',
+      // What Kaniko would read: $DOCKER_CONFIG/config.json, wherever the job pointed it.
+      'cat "$DOCKER_CONFIG/config.json" >"$STUB_ARGS.config" 2>/dev/null || true',
       'for a in "$@"; do',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
       '  case $a in --digest-file=*) printf \'%s\\n\' "$STUB_DIGEST" >"${a#--digest-file=}" ;; esac',
@@ -98,6 +106,11 @@ export interface ScriptRun {
   /** The dotenv the job leaves for later jobs, or null. */
   dotenv: string | null;
   dockerConfig: string | null;
+  /** The config.json the executor saw through DOCKER_CONFIG, or null. */
+  seenConfig: string | null;
+  caBundle: string | null;
+  /** The job's own docker config directory (DOCKER_CONFIG before the job ran). */
+  dockerDir: string;
   /** Files in the working directory afterwards: nothing from a name may have created one. */
   cwdFiles: string[];
   project: string;
@@ -108,6 +121,7 @@ export function runJobScript(
   shell: Shell,
   variables: Record<string, string>,
   script = kanikoJobScript(),
+  setup?: (paths: { dir: string; dockerDir: string }) => void,
 ): ScriptRun {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-job-'));
   const project = join(dir, 'project');
@@ -115,10 +129,17 @@ export function runJobScript(
   mkdirSync(project);
   mkdirSync(cwd);
   const stubArgs = join(dir, 'args');
+  const dockerDir = join(dir, 'docker');
+  const caBundle = join(dir, 'ca-certificates.crt');
+  writeFileSync(caBundle, BASE_CA_BUNDLE);
+  setup?.({ dir, dockerDir });
   const env: Record<string, string> = {
     PATH: shell === 'busybox' ? busyboxPath() : (process.env.PATH ?? '/usr/bin:/bin'),
     GANTRY_EXECUTOR: writeStubExecutor(dir),
-    DOCKER_CONFIG: join(dir, 'docker'),
+    DOCKER_CONFIG: dockerDir,
+    GANTRY_CA_BUNDLE: caBundle,
+    CI_PIPELINE_CREATED_AT: PIPELINE_CREATED_AT,
+    CI_PROJECT_URL: PROJECT_URL,
     CI_PROJECT_DIR: project,
     STUB_ARGS: stubArgs,
     STUB_DIGEST,
@@ -147,8 +168,20 @@ export function runJobScript(
     stderr: result.stderr,
     args: recorded === null ? null : recorded.split('\0').slice(0, -1),
     dotenv: read(join(project, `${env.GANTRY_JOB}.gantry.env`)),
-    dockerConfig: read(join(dir, 'docker', 'config.json')),
+    dockerConfig: read(join(dockerDir, 'config.json')),
+    seenConfig: read(`${stubArgs}.config`),
+    caBundle: read(caBundle),
+    dockerDir,
     cwdFiles: readdirSync(cwd),
     project,
   };
+}
+
+/** The labels the job gives an image by default (oci-labels true, no labels input). */
+export function defaultJobLabels(image: string, version: string, sha: string, user: string[] = []): string[] {
+  const title = image.slice(image.lastIndexOf('/') + 1);
+  return buildLabels(
+    { created: PIPELINE_CREATED_AT, revision: sha, source: PROJECT_URL, title, version },
+    user,
+  );
 }

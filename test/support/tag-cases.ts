@@ -2,7 +2,7 @@ import type { BuildEvent } from '../../src/core/build/tags.ts';
 
 /**
  * The tag scheme as a table. The TypeScript implementation (src/core/build/tags.ts) and the
- * GitLab job script (POSIX sh, templates/partials/kaniko-build.sh.hbs) are both tested
+ * GitLab job script (POSIX sh, ci-src/partials/kaniko-build.sh.hbs) are both tested
  * against it, so the Action and the GitLab include tag the same event the same way.
  */
 export interface TagCase {
@@ -157,4 +157,98 @@ export const TAG_CASES: readonly TagCase[] = [
     tags: ['sha-ffffffff', 'main'],
     pushed: true,
   },
+];
+
+/**
+ * Input values and whether they are accepted, for every input that takes free text. Each is
+ * checked against the TypeScript constraint (`ciInputProblem`, used by `gantry ci render` and
+ * the Action), the component's `spec:inputs` regex (what GitLab enforces), and, where the
+ * job script checks the value again after GitLab expanded it, the script.
+ * `gitlabOnly`: accepted by GitLab (a $VARIABLE it expands) but refused by the Action,
+ * where nothing expands it.
+ */
+export interface InputCase {
+  input: string;
+  value: string | string[];
+  ok: boolean;
+  gitlabOnly?: true;
+}
+
+const bad = (input: string, value: string | string[]): InputCase => ({ input, value, ok: false });
+const good = (input: string, value: string | string[]): InputCase => ({ input, value, ok: true });
+const viaVariable = (input: string, value: string): InputCase => ({
+  input,
+  value,
+  ok: true,
+  gitlabOnly: true,
+});
+
+export const INPUT_CASES: readonly InputCase[] = [
+  good('image', 'registry.example.com/shop/api'),
+  viaVariable('image', '$CI_REGISTRY_IMAGE/api'),
+  viaVariable('image', '$HARBOR/shop/api'),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitLab variable reference
+  viaVariable('image', '${HARBOR}/shop/api'),
+  viaVariable('image', 'registry.example.com/$TEAM/api'),
+  bad('image', '$(touch pwned)/api'),
+  bad('image', '$HARBOR;id/api'),
+  bad('image', '`id`/api'),
+  bad('image', '$HARBOR/shop/api:1.0'),
+  bad('image', '$HARBOR x/api'),
+  bad('image', '${HARBOR'),
+  bad('image', '$1/api'),
+  bad('image', 'registry.example.com/shop/api"\nx: y'),
+  good('cache-repo', ''),
+  viaVariable('cache-repo', '$HARBOR/cache/api'),
+  bad('cache-repo', '$HARBOR/cache/api:latest'),
+  bad('cache-repo', '$(id)'),
+  good('executor-image', 'ghcr.io/osscontainertools/kaniko:v1.28.5-debug'),
+  good('executor-image', `ghcr.io/osscontainertools/kaniko@sha256:${'a'.repeat(64)}`),
+  viaVariable(
+    'executor-image',
+    '$CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/osscontainertools/kaniko:v1.28.5-debug',
+  ),
+  bad('executor-image', '$PREFIX/kaniko:$TAG'),
+  bad('executor-image', 'ghcr.io/osscontainertools/kaniko:v1 ; id'),
+  good('context', 'services/api'),
+  viaVariable('context', '$SERVICE_DIR'),
+  viaVariable('context', 'services/$SERVICE'),
+  bad('context', '../outside'),
+  bad('context', '$SERVICE/../..'),
+  bad('context', '/etc'),
+  bad('context', '$(touch pwned)'),
+  bad('context', 'a b'),
+  good('labels', ['team=shop', 'org.opencontainers.image.url=https://shop.example.com', 'empty=']),
+  good('labels', [`quote=it's "quoted" $(id) \`id\``]),
+  bad('labels', ['no-equals']),
+  bad('labels', ['=value']),
+  bad('labels', ['key with space=x']),
+  bad('labels', ['k=line\nbreak']),
+  good('extra-args', ['--snapshot-mode=redo', '--single-snapshot', '--cache-ttl=6h30m', '--verbosity=debug']),
+  good('extra-args', ['--insecure-registry=registry.local:5000', '--custom-platform=linux/arm64/v8']),
+  good('extra-args', ['--compressed-caching=false', '--push-retry=3', '--ignore-path=/var/cache']),
+  bad('extra-args', ['--destination=evil.example.com/x:1']),
+  bad('extra-args', ['--no-push=false']),
+  bad('extra-args', ['--build-arg=A=1']),
+  bad('extra-args', ['--snapshot-mode=fast']),
+  bad('extra-args', ['--snapshot-mode', 'redo']),
+  bad('extra-args', ['--single-snapshot=yes']),
+  bad('extra-args', ['--cache-ttl=1d']),
+  bad('extra-args', ['--push-retry=$(id)']),
+  bad('extra-args', ['--ignore-path=relative']),
+  bad('extra-args', ['--insecure-registry=evil.example.com/$(id)']),
+  bad('extra-args', ['-v']),
+  bad('extra-args', ['--verbosity=debug --destination=x']),
+  good('registry-mirror', ''),
+  good('registry-mirror', 'mirror.gcr.io'),
+  good('registry-mirror', 'mirror.gcr.io registry.example.com:5000/dockerhub'),
+  bad('registry-mirror', 'https://mirror.gcr.io'),
+  bad('registry-mirror', 'mirror.gcr.io  two-spaces.example.com'),
+  bad('registry-mirror', 'mirror.gcr.io;id'),
+  bad('registry-mirror', '$MIRROR'),
+  good('ca-cert-variable', 'ADDITIONAL_CA_CERT_BUNDLE'),
+  good('ca-cert-variable', 'MY_CA'),
+  bad('ca-cert-variable', 'MY-CA'),
+  bad('ca-cert-variable', '$(cat /etc/passwd)'),
+  bad('ca-cert-variable', 'CA}${CI_JOB_TOKEN'),
 ];

@@ -18,6 +18,11 @@ export interface ActionInputs {
   push: boolean;
   registryUsername?: string;
   registryPassword?: string;
+  /** The labels input, KEY=VALUE; the OCI defaults are added when `ociLabels`. */
+  labels: string[];
+  ociLabels: boolean;
+  extraArgs: string[];
+  registryMirrors: string[];
 }
 
 export const ACTION_MODES = ['build'] as const;
@@ -45,7 +50,7 @@ export function readActionInputs(env: Readonly<Record<string, string | undefined
   // Registries need lowercase names; `ghcr.io/${{ github.repository }}` may have capitals.
   const image = get('image').toLowerCase();
   if (image === '') problems.push('input "image" is required: the image name without tag');
-  else {
+  else if (!image.includes('$')) {
     try {
       parseImageName(image);
     } catch (error) {
@@ -66,6 +71,14 @@ export function readActionInputs(env: Readonly<Record<string, string | undefined
     .map((line) => line.trim())
     .filter((line) => line !== '');
   const extraTags = get('extra-tags').split(/\s+/).filter(Boolean);
+  const lines = (name: string) =>
+    get(name)
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+  const labels = lines('labels');
+  const extraArgs = lines('extra-args');
+  const mirror = get('registry-mirror');
   const cacheRepo = get('cache-repo').toLowerCase();
   const executorImage = get('executor-image') || DEFAULT_EXECUTOR_IMAGE;
   check('context', context);
@@ -75,8 +88,25 @@ export function readActionInputs(env: Readonly<Record<string, string | undefined
   check('extra-tags', extraTags.join(' '));
   if (cacheRepo) check('cache-repo', cacheRepo);
   check('executor-image', executorImage);
+  check('labels', labels);
+  check('extra-args', extraArgs);
+  check('registry-mirror', mirror);
+  // GitLab expands $VARIABLES in these inputs; a workflow passes `with:` verbatim.
+  for (const [name, value] of [
+    ['image', image],
+    ['context', context],
+    ['cache-repo', cacheRepo],
+    ['executor-image', executorImage],
+  ] as const) {
+    if (value.includes('$')) {
+      problems.push(
+        `input "${name}": "${value}" holds a $VARIABLE, which GitHub does not expand in with:; use \${{ env.NAME }} or \${{ vars.NAME }}`,
+      );
+    }
+  }
   const cache = bool('cache', true);
   const push = bool('push', true);
+  const ociLabels = bool('oci-labels', true);
   if (problems.length > 0) throw new ValidationError(problems.join('\n'));
   const username = get('registry-username');
   const password = get('registry-password');
@@ -94,5 +124,9 @@ export function readActionInputs(env: Readonly<Record<string, string | undefined
     push,
     ...(username && { registryUsername: username }),
     ...(password && { registryPassword: password }),
+    labels,
+    ociLabels,
+    extraArgs,
+    registryMirrors: mirror.split(' ').filter(Boolean),
   };
 }

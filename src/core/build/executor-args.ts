@@ -11,11 +11,16 @@ export interface ExecutorBuild {
   cache: boolean;
   /** Defaults to `<image>/cache`. */
   cacheRepo?: string | undefined;
+  /** Every label, KEY=VALUE, the default OCI ones included (see labels.ts). */
+  labels?: readonly string[] | undefined;
+  registryMirrors?: readonly string[] | undefined;
+  /** Checked against the allowlist in kaniko-flags.ts. */
+  extraArgs?: readonly string[] | undefined;
 }
 
 /**
  * Kaniko's arguments for a build: the same list, in the same order, as the GitLab job script
- * builds (templates/partials/kaniko-build.sh.hbs; a test compares the two). Every flag is
+ * builds (ci-src/partials/kaniko-build.sh.hbs; a test compares the two). Every flag is
  * written `--flag=value`, so no value can be mistaken for a flag.
  *
  * @param root where the repository is inside the executor container
@@ -29,8 +34,11 @@ export function kanikoArgs(build: ExecutorBuild, plan: TagPlan, root: string, di
   ];
   if (build.target) args.push(`--target=${build.target}`);
   for (const arg of build.buildArgs) args.push(`--build-arg=${arg}`);
+  for (const label of build.labels ?? []) args.push(`--label=${label}`);
   if (build.cache) args.push('--cache=true', `--cache-repo=${build.cacheRepo || `${build.image}/cache`}`);
   else args.push('--cache=false');
+  for (const mirror of build.registryMirrors ?? []) args.push(`--registry-mirror=${mirror}`);
+  args.push(...(build.extraArgs ?? []));
   args.push(`--digest-file=${digestFile}`);
   if (!plan.push) args.push('--no-push', '--no-push-cache');
   return args;

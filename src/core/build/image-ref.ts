@@ -6,16 +6,16 @@ import { ValidationError } from '../errors.ts';
  * (no lookarounds) because the GitLab include uses them as `spec:inputs:regex`.
  */
 const DOMAIN_COMPONENT = '[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?';
-const DOMAIN = `${DOMAIN_COMPONENT}(\\.${DOMAIN_COMPONENT})*(:[0-9]+)?`;
-const PATH_COMPONENT = '[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*';
-export const IMAGE_NAME_PATTERN = `(${DOMAIN}/)?${PATH_COMPONENT}(/${PATH_COMPONENT})*`;
+export const DOMAIN_PATTERN = `${DOMAIN_COMPONENT}(\\.${DOMAIN_COMPONENT})*(:[0-9]+)?`;
+export const PATH_COMPONENT_PATTERN = '[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*';
+export const IMAGE_NAME_PATTERN = `(${DOMAIN_PATTERN}/)?${PATH_COMPONENT_PATTERN}(/${PATH_COMPONENT_PATTERN})*`;
 export const TAG_PATTERN = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
 const DIGEST_PATTERN = '[a-z0-9]+([+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}';
 
 const nameOnly = new RegExp(`^${IMAGE_NAME_PATTERN}$`);
 const tagOnly = new RegExp(`^${TAG_PATTERN}$`);
 const digestOnly = new RegExp(`^${DIGEST_PATTERN}$`);
-const pathComponent = new RegExp(`^${PATH_COMPONENT}$`);
+const pathComponent = new RegExp(`^${PATH_COMPONENT_PATTERN}$`);
 
 /** Docker Hub, where a name without a registry part lives. */
 export const DOCKER_HUB = 'docker.io';

@@ -21,6 +21,17 @@ export interface BuildJob {
   stage: string;
   registryUserVariable?: string;
   registryPasswordVariable?: string;
+  /** Labels, KEY=VALUE, besides the OCI defaults. */
+  labels?: string[];
+  /** `false` leaves the default OCI labels out. */
+  ociLabels?: boolean;
+  /** Kaniko flags from the allowlist (kaniko-flags.ts). */
+  extraArgs?: string[];
+  /** Space-separated registry mirrors. */
+  registryMirror?: string;
+  caCertVariable?: string;
+  /** Build only when files matching these globs changed (GitLab rules:changes, GitHub paths). */
+  changes?: string[];
   /** Where the job came from: the index in `build.images`, or the discovered Dockerfile. */
   source: { kind: 'config'; index: number } | { kind: 'discovered'; path: string };
 }
@@ -35,8 +46,14 @@ export interface BuildSettings {
     buildArgs?: readonly string[] | undefined;
     extraTags?: readonly string[] | undefined;
     cacheRepo?: string | undefined;
+    labels?: readonly string[] | undefined;
+    changes?: readonly string[] | undefined;
   }[];
   executorImage?: string | undefined;
+  ociLabels?: boolean | undefined;
+  extraArgs?: readonly string[] | undefined;
+  registryMirrors?: readonly string[] | undefined;
+  caCertVariable?: string | undefined;
   cache?: boolean | undefined;
   push?: boolean | undefined;
   stage?: string | undefined;
@@ -59,6 +76,8 @@ export function jobsFromConfig(build: BuildSettings): BuildJob[] {
     buildArgs: [...(image.buildArgs ?? [])],
     extraTags: [...(image.extraTags ?? [])],
     ...(image.cacheRepo !== undefined && { cacheRepo: image.cacheRepo }),
+    ...(image.labels !== undefined && image.labels.length > 0 && { labels: [...image.labels] }),
+    ...(image.changes !== undefined && image.changes.length > 0 && { changes: [...image.changes] }),
     source: { kind: 'config', index },
   }));
 }
@@ -100,6 +119,11 @@ function common(build: BuildSettings) {
     ...(build.registry?.passwordVariable !== undefined && {
       registryPasswordVariable: build.registry.passwordVariable,
     }),
+    ...(build.ociLabels === false && { ociLabels: false }),
+    ...(build.extraArgs !== undefined && build.extraArgs.length > 0 && { extraArgs: [...build.extraArgs] }),
+    ...(build.registryMirrors !== undefined &&
+      build.registryMirrors.length > 0 && { registryMirror: build.registryMirrors.join(' ') }),
+    ...(build.caCertVariable !== undefined && { caCertVariable: build.caCertVariable }),
   };
 }
 

@@ -24,7 +24,7 @@ export interface TagOptions {
 
 /**
  * The tag scheme, shared by the GitHub Action and the CLI. The GitLab job script implements
- * the same rules in POSIX sh (templates/partials/kaniko-build.sh); one table tests both.
+ * the same rules in POSIX sh (ci-src/partials/kaniko-build.sh.hbs); one table tests both.
  *
  * | event                       | tags                                        |
  * | --------------------------- | ------------------------------------------- |

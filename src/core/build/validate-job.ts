@@ -27,7 +27,14 @@ const FIELDS: readonly [keyof BuildJob, string][] = [
   ['stage', 'stage'],
   ['registryUserVariable', 'registry-user-variable'],
   ['registryPasswordVariable', 'registry-password-variable'],
+  ['labels', 'labels'],
+  ['extraArgs', 'extra-args'],
+  ['registryMirror', 'registry-mirror'],
+  ['caCertVariable', 'ca-cert-variable'],
 ];
+
+/** A path glob for rules:changes / paths: no spaces, quotes or shell characters. */
+const CHANGES_GLOB = /^[A-Za-z0-9._@+*?{},/![\]-]+$/;
 
 /**
  * Every value of a job that its CI input would refuse. Checked before anything is written, so
@@ -48,6 +55,26 @@ export function jobProblems(job: BuildJob, platform: Platform): JobProblem[] {
     add('extraTags', 'extra-tags', extra ?? 'contains an empty tag');
   const image = imageProblem(job.image, platform);
   if (image) add('image', 'image', image);
+  const glob = job.changes?.find((g) => !CHANGES_GLOB.test(g) || g.split('/').includes('..'));
+  if (glob !== undefined) {
+    add(
+      'changes',
+      platform === 'gitlab' ? 'rules' : 'paths',
+      `${JSON.stringify(glob)} is not a path glob such as services/api/**/*`,
+    );
+  }
+  if (platform === 'github') {
+    // GitLab expands $VARIABLES in these inputs; a workflow's `with:` passes them verbatim.
+    for (const [field, input] of [
+      ['context', 'context'],
+      ['cacheRepo', 'cache-repo'],
+      ['executorImage', 'executor-image'],
+    ] as const) {
+      const value = job[field];
+      if (value?.includes('$'))
+        add(field, input, `"${value}" holds a $VARIABLE, which GitHub does not expand`);
+    }
+  }
   return problems;
 }
 

@@ -3,10 +3,15 @@ import { executorImageProblem } from '../build/executor-image.ts';
 import { IMAGE_NAME_PATTERN, TAG_PATTERN } from '../build/image-ref.ts';
 import {
   BUILD_ARG_PATTERN,
+  CI_IMAGE_NAME_PATTERN,
+  CI_INPUTS,
+  MIRROR_PATTERN,
   REPO_PATH_PATTERN,
   STAGE_PATTERN,
   VARIABLE_NAME_PATTERN,
 } from '../build/inputs.ts';
+import { extraArgProblem } from '../build/kaniko-flags.ts';
+import { LABEL_PATTERN } from '../build/labels.ts';
 import { parseKeyPath } from '../yaml-edit/key-path.ts';
 import { parseFreezeWindow } from './freeze.ts';
 import { strictObject } from './strict.ts';
@@ -356,12 +361,24 @@ const ciPath = z
     'expected a path relative to the repository root of letters, digits, ".", "_", "@", "+" and "-" (no spaces, no "." or ".." segments)',
   );
 
+/** An image name whose parts may be CI/CD variables GitLab expands ($HARBOR/shop/web). */
+const ciImageName = z
+  .string()
+  .regex(
+    new RegExp(`^${CI_IMAGE_NAME_PATTERN}$`),
+    'expected an image name without tag, such as "registry.example.com/shop/web"',
+  );
+
 const buildImage = strictObject({
-  name: imageName,
+  name: ciImageName,
   context: z
-    .union([z.literal('.'), ciPath])
+    .string()
+    .regex(
+      new RegExp(CI_INPUTS.find((input) => input.name === 'context')!.regex!),
+      'expected a path relative to the repository root of letters, digits, ".", "_", "@", "+" and "-" (no spaces, no "." or ".." segments)',
+    )
     .default('.')
-    .describe('Build context, relative to the repository root.'),
+    .describe('Build context, relative to the repository root; parts may be GitLab $VARIABLES.'),
   dockerfile: ciPath.default('Dockerfile').describe('Dockerfile, relative to the repository root.'),
   target: z
     .string()
@@ -377,7 +394,19 @@ const buildImage = strictObject({
     .array(z.string().regex(new RegExp(`^${TAG_PATTERN}$`), 'expected a valid image tag'))
     .optional()
     .describe('Tags added to builds of git tags and of the default branch.'),
-  cacheRepo: imageName.optional().describe('Layer cache repository; default <name>/cache.'),
+  cacheRepo: ciImageName.optional().describe('Layer cache repository; default <name>/cache.'),
+  labels: z
+    .array(
+      z.string().regex(new RegExp(`^${LABEL_PATTERN}$`), 'expected KEY=VALUE without control characters'),
+    )
+    .optional()
+    .describe('Image labels as KEY=VALUE, besides the org.opencontainers.image.* ones.'),
+  changes: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'Build only when a file matching one of these globs changed (GitLab rules:changes, GitHub paths); tags always build.',
+    ),
 });
 
 const variableName = z
@@ -398,6 +427,23 @@ const build = strictObject({
     })
     .optional()
     .describe('Kaniko executor debug image, pinned by tag or digest; default: a pinned maintained fork.'),
+  ociLabels: z.boolean().optional().describe('Add the org.opencontainers.image.* labels (default true).'),
+  extraArgs: z
+    .array(
+      z.string().superRefine((value, ctx) => {
+        const problem = extraArgProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    )
+    .optional()
+    .describe("More Kaniko flags, each --flag or --flag=value, from gantry's allowlist."),
+  registryMirrors: z
+    .array(z.string().regex(new RegExp(`^${MIRROR_PATTERN}$`), 'expected a registry host[:port][/path]'))
+    .optional()
+    .describe('Registry mirrors for Docker Hub pulls (Kaniko --registry-mirror).'),
+  caCertVariable: variableName
+    .optional()
+    .describe('GitLab: CI/CD variable with PEM certificates to trust (default ADDITIONAL_CA_CERT_BUNDLE).'),
   cache: z.boolean().default(true).describe('Use and fill the layer cache (--cache-repo).'),
   push: z.boolean().default(true).describe('Push builds of tags and branches (merge requests never push).'),
   stage: z

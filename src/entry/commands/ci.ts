@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { diskExtendsResolver } from '../../adapters/local/config-files.ts';
 import { workingTreeSource, writeRepoFiles } from '../../adapters/local/repo-files.ts';
 import { type RenderCiResult, renderCi } from '../../app/render-ci.ts';
+import { GITLAB_COMPONENT } from '../../core/build/defaults.ts';
 import { parseActionRef } from '../../core/build/github-workflow.ts';
 import { parseIncludeSource } from '../../core/build/gitlab-include.ts';
 import { PLATFORMS, type Platform } from '../../core/build/validate-job.ts';
@@ -19,6 +20,7 @@ interface RenderOptions {
   json?: boolean;
   include?: string;
   action?: string;
+  actionSha?: string;
   imagePrefix?: string;
   force?: boolean;
 }
@@ -45,9 +47,13 @@ export function registerCi(program: Command, io: Io, exit: (code: number) => voi
     .option('--json', 'machine-readable result')
     .option(
       '--include <source>',
-      `where GitLab includes kaniko.yml from: project:GROUP/PROJECT@REF, local:PATH or remote:URL (default project:gantry/gantry@v${version})`,
+      `where GitLab includes gantry's job from: component:FQDN/GROUP/PROJECT/kaniko@VERSION, project:GROUP/PROJECT@REF, local:PATH or remote:URL (default component:${GITLAB_COMPONENT}@${version})`,
     )
     .option('--action <ref>', `the Action the workflow uses (default gantry/gantry@v${version})`)
+    .option(
+      '--action-sha <sha>',
+      "the commit of --action's ref: the workflow pins it, the ref as a comment (git ls-remote https://github.com/OWNER/REPO refs/tags/REF)",
+    )
     .option(
       '--image-prefix <name>',
       'image name prefix for discovered Dockerfiles (default $CI_REGISTRY_IMAGE / ghcr.io/<repository>)',
@@ -68,6 +74,7 @@ export function registerCi(program: Command, io: Io, exit: (code: number) => voi
           resolveExtends: diskExtendsResolver(`${options.repo}/${options.config}`),
           ...(include && { include }),
           ...(action && { action }),
+          ...(options.actionSha !== undefined && { actionSha: options.actionSha }),
           ...(options.imagePrefix !== undefined && { imagePrefix: options.imagePrefix }),
           ...(options.force && { force: true }),
         });

@@ -60,7 +60,8 @@ describe('image references', () => {
 describe('CI input constraints', () => {
   it.each([
     ['image', '$CI_REGISTRY_IMAGE/services/api', true],
-    ['image', '$CI_REGISTRY_IMAGE_X', false],
+    ['image', '$CI_REGISTRY_IMAGE_X', true], // any variable: GitLab expands it, the script checks the value
+    ['image', '$CI-REGISTRY', false],
     ['image', '$(id)', false],
     ['image', 'registry.example.com/shop/web', true],
     ['context', '.', true],
