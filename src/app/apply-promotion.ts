@@ -1,14 +1,23 @@
 import { ConflictError } from '../core/errors.ts';
+import { formatVersion } from '../core/promote/artifact-state.ts';
 import { commitMessage } from '../core/promote/commit-message.ts';
 import type { AppPromotion } from '../core/promote/plan.ts';
-import { parsePromotionBody } from '../core/promote/pr-body.ts';
+import { type PromotionMetadata, parsePromotionBody } from '../core/promote/pr-body.ts';
+import { compareVersions, type HistoryInput } from '../core/promote/version-order.ts';
 import type { FileChange, Forge, PullRequest, RepoPath } from '../ports/forge.ts';
 
 export type PromotionOutcome = {
   app: string;
-  action: 'created' | 'updated' | 'unchanged';
+  /** `kept-newer`: the open PR already carries a newer version; it was left as it is. */
+  action: 'created' | 'updated' | 'unchanged' | 'kept-newer';
   pullRequest: PullRequest;
+  detail?: string;
 };
+
+export interface ApplyOptions {
+  /** Never replace an open PR's version with an older one (or one of unknown order). */
+  keepNewer?: { history?: HistoryInput };
+}
 
 /**
  * Puts one app's planned promotion on the forge: one commit on its branch (rebuilt on `base`,
@@ -21,10 +30,20 @@ export async function applyPromotion(
   repo: RepoPath,
   base: { branch: string; sha: string },
   promotion: AppPromotion,
+  options: ApplyOptions = {},
 ): Promise<PromotionOutcome> {
   const existing = await forge.findPullRequest(repo, promotion.branch);
-  if (existing && JSON.stringify(parsePromotionBody(existing.body)) === JSON.stringify(promotion.metadata)) {
+  const pending = existing ? parsePromotionBody(existing.body) : undefined;
+  if (existing && JSON.stringify(pending) === JSON.stringify(promotion.metadata)) {
     return { app: promotion.app, action: 'unchanged', pullRequest: existing };
+  }
+  const newer =
+    existing && pending && options.keepNewer
+      ? pendingIsNewer(pending, promotion.metadata, options.keepNewer.history)
+      : undefined;
+  if (existing && newer) {
+    const detail = `${promotion.app}: the open PR #${existing.number} already moves ${newer}; left as it is`;
+    return { app: promotion.app, action: 'kept-newer', pullRequest: existing, detail };
   }
   const action = await commitAndPropose(
     forge,
@@ -41,6 +60,26 @@ export async function applyPromotion(
     },
   );
   return { app: promotion.app, ...action };
+}
+
+/**
+ * Why the open PR's versions must stay ("prod/eu to 2.0, newer than 1.5"), or undefined when
+ * the new plan may replace them: "latest wins" means the newest version, not the last delivery.
+ */
+function pendingIsNewer(
+  pending: PromotionMetadata,
+  next: PromotionMetadata,
+  history: HistoryInput | undefined,
+): string | undefined {
+  for (const target of next.targets) {
+    const open = pending.targets.find((t) => t.target === target.target);
+    if (!open) continue;
+    const order = compareVersions(target.to, open.to, history);
+    const what = `${target.target} to ${formatVersion(open.to)}`;
+    if (order !== undefined && order < 0) return `${what}, newer than ${formatVersion(target.to)}`;
+    if (order === undefined) return `${what}, and its order with ${formatVersion(target.to)} is unknown`;
+  }
+  return undefined;
 }
 
 export interface Proposal {

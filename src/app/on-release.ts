@@ -1,4 +1,5 @@
 import { computeTags } from '../core/build/tags.ts';
+import { RefusedError } from '../core/errors.ts';
 import { firstEnvironment } from '../core/promote/release.ts';
 import type { RepoPath } from '../ports/forge.ts';
 import { type BotDeps, ignored, type Outcome } from './deps.ts';
@@ -42,25 +43,35 @@ export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Out
     tag: imageTagOf(event.tag, event.sha),
     ...(event.digest ? { digest: event.digest } : {}),
   };
-  const { plan, outcomes } = await promoteOnForge(
-    deps,
-    gitops,
-    deploy.repo,
-    base,
-    {
-      kind: 'release',
-      request: {
-        app: deploy.app,
-        version,
-        source: `${event.repo}@${event.tag}`,
-        to: firstEnvironment(gitopsConfig),
+  let released: Awaited<ReturnType<typeof promoteOnForge>>;
+  try {
+    released = await promoteOnForge(
+      deps,
+      gitops,
+      deploy.repo,
+      base,
+      {
+        kind: 'release',
+        request: {
+          app: deploy.app,
+          version,
+          source: `${event.repo}@${event.tag}`,
+          to: firstEnvironment(gitopsConfig),
+        },
       },
-    },
-    gitopsConfig,
-  );
+      gitopsConfig,
+    );
+  } catch (error) {
+    // A late or older tag is not a failure to retry: it is refused, and says why.
+    if (error instanceof RefusedError) return { action: 'refused', detail: error.message };
+    throw error;
+  }
+  const { plan, outcomes } = released;
   if (plan.empty) return { action: 'unchanged', detail: plan.summary };
+  const details = outcomes.flatMap((o) => (o.detail ? [o.detail] : []));
   return {
     action: outcomes.map((o) => o.action).join(','),
+    ...(details.length ? { detail: details.join('; ') } : {}),
     pullRequests: outcomes.map((o) => o.pullRequest.number),
   };
 }

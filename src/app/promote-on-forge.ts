@@ -1,4 +1,5 @@
 import type { GantryConfig } from '../core/config/schema.ts';
+import { resolveDestination } from '../core/promote/environments.ts';
 import {
   type PlanInputs,
   type PromotionPlan,
@@ -6,12 +7,14 @@ import {
   planPromotion,
   promotionFiles,
 } from '../core/promote/plan.ts';
-import { planRelease, type ReleaseRequest, releaseFiles } from '../core/promote/release.ts';
+import { firstEnvironment, planRelease, type ReleaseRequest, releaseFiles } from '../core/promote/release.ts';
 import { planRollbackTo, type RollbackToRequest, rollbackToFiles } from '../core/promote/rollback.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
 import { applyPromotion, type PromotionOutcome, retryOnConflict } from './apply-promotion.ts';
 import type { BotDeps } from './deps.ts';
 import { loadForgeConfig } from './forge-config.ts';
+import { promotionHistory } from './promote.ts';
+import { type ReadHistory, readAppHistories } from './version-history.ts';
 
 export type ForgeRequest =
   | { kind: 'promote'; request: PromotionRequest }
@@ -43,20 +46,48 @@ export async function promoteOnForge(
       if (!config) throw new Error(`${repo} has no .gantry.yml on ${base}`);
       const paths = filesOf(config, what);
       const snapshot = await forge.readFiles(repo, paths, base);
-      const inputs = {
+      const read = (path: string, limit: number) => forge.fileHistory(repo, path, snapshot.sha, limit);
+      const inputs: PlanInputs = {
         files: snapshot.files,
         compareUrl: (r: string, a: string, b: string) => forge.compareUrl(r, a, b),
+        ...(await historyOf(config, what, read)),
       };
       const plan = planOf(config, what, inputs);
       const outcomes: PromotionOutcome[] = [];
+      const keepNewer = what.kind !== 'rollback' && !(what.kind === 'promote' && what.request.allowDowngrade);
       for (const promotion of plan.apps) {
-        const outcome = await applyPromotion(forge, repo, { branch: base, sha: snapshot.sha }, promotion);
+        const history = inputs.history?.get(promotion.app);
+        const outcome = await applyPromotion(forge, repo, { branch: base, sha: snapshot.sha }, promotion, {
+          ...(keepNewer ? { keepNewer: { ...(history ? { history } : {}) } } : {}),
+        });
         deps.record?.('promotion', outcome.action);
         outcomes.push(outcome);
       }
       return { plan, outcomes };
     }),
   );
+}
+
+/**
+ * What orders the versions: for a promotion, the history of the environments up to the
+ * destination (and the source's lineage); for a release, the first environment's. A rollback
+ * reads its own. Calls: one fileHistory per location read, per app with a versioned artifact.
+ */
+async function historyOf(
+  config: GantryConfig,
+  what: ForgeRequest,
+  read: ReadHistory,
+): Promise<Pick<PlanInputs, 'history' | 'lineage'>> {
+  switch (what.kind) {
+    case 'promote':
+      return promotionHistory(config, what.request, read);
+    case 'release': {
+      const to = resolveDestination(config, what.request.to ?? firstEnvironment(config)).env.name;
+      return { history: (await readAppHistories(config, [what.request.app], [to], read)).history };
+    }
+    case 'rollback':
+      return {};
+  }
 }
 
 function filesOf(config: GantryConfig, what: ForgeRequest): string[] {

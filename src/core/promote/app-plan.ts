@@ -1,13 +1,13 @@
 import { expandPath } from '../config/paths.ts';
 import type { AppConfig } from '../config/schema.ts';
-import { UsageError, ValidationError } from '../errors.ts';
+import { RefusedError, ValidationError } from '../errors.ts';
 import { type ArtifactState, formatVersion, type Version } from './artifact-state.ts';
 import { promotionBranch } from './branch-name.ts';
 import type { Location } from './environments.ts';
 import type { AppPromotion, FileUpdate, PlanInputs } from './plan.ts';
 import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
 import { updateArtifact } from './updaters/index.ts';
-import { compareVersions, skippedVersions } from './version-order.ts';
+import { judgeMove, skippedVersions } from './version-order.ts';
 
 export interface AppChange {
   verb: 'Promote' | 'Release' | 'Rollback';
@@ -23,6 +23,8 @@ export interface AppChange {
   sourceFor(location: Location): { name: string; states: (ArtifactState | undefined)[] };
   inputs: PlanInputs;
   allowDowngrade: boolean;
+  /** Proceed (with a note) when the order of two versions cannot be known. */
+  allowUnordered?: boolean;
   notes: string[];
   /** A rollback: the PR whose merge it undoes (kept in the metadata). */
   rollbackOf?: { number: number; url?: string };
@@ -60,22 +62,13 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     });
     if (!changed) continue;
     const to = primaryVersion(source.states) ?? {};
-    const order = from ? compareVersions(to, from, history) : 1;
-    if (order !== undefined && order < 0 && !change.allowDowngrade) {
-      throw new UsageError(
-        `${name}: ${location.name} would move from ${formatVersion(from)} back to ${formatVersion(to)}, an older version; pass --allow-downgrade to roll back`,
-      );
-    }
-    if (order === undefined && from) {
-      notes.push(
-        `${location.name}: the order of ${formatVersion(from)} and ${formatVersion(to)} is unknown (not semver, not both in ${source.name}'s history).`,
-      );
-    }
+    const move = from && (to.tag || to.digest) ? judgeMove(location.name, from, to, history) : undefined;
+    if (move && change.verb !== 'Rollback') checkMove(change, location.name, from!, to, move, notes);
     targets.push({
       target: location.name,
       ...(from ? { from } : {}),
       to,
-      skipped: skippedVersions(from, to, history),
+      skipped: move?.kind === 'forward' ? skippedVersions(from, to, history) : [],
     });
   }
   if (targets.length === 0) return undefined;
@@ -108,6 +101,27 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     updates,
     notes,
   };
+}
+
+/** Refuses a move back or a move of unknown order unless the change allows it (a rollback always may). */
+function checkMove(
+  change: AppChange,
+  location: string,
+  from: Version,
+  to: Version,
+  move: ReturnType<typeof judgeMove>,
+  notes: string[],
+): void {
+  const what = `${change.name}: ${location} would move from ${formatVersion(from)} to ${formatVersion(to)}`;
+  if (move.kind === 'older' && !change.allowDowngrade)
+    throw new RefusedError(`${what}, an older version (${move.why})`, 'downgrade');
+  if (move.kind === 'unordered') {
+    if (!change.allowUnordered)
+      throw new RefusedError(`${what}, and their order cannot be known: ${move.why}`, 'unordered');
+    notes.push(
+      `${location}: moved from ${formatVersion(from)} to ${formatVersion(to)} without a known order (${move.why}).`,
+    );
+  }
 }
 
 export function primaryVersion(states: readonly (ArtifactState | undefined)[]): Version | undefined {

@@ -8,6 +8,7 @@ import { type ArtifactState, formatVersion, sameState } from './artifact-state.t
 import { type Location, resolveDestination, resolveSources } from './environments.ts';
 import type { PromotionMetadata } from './pr-body.ts';
 import { readArtifact } from './updaters/index.ts';
+import type { HistoryInput } from './version-order.ts';
 
 export interface PromotionRequest {
   /** Environment (`prod`: all its targets) or one target (`prod/eu-west`). */
@@ -18,13 +19,15 @@ export interface PromotionRequest {
   apps?: readonly string[];
   /** Allow moving an environment to an older version (rollbacks). */
   allowDowngrade?: boolean;
+  /** Allow a move whose version order cannot be known (it gets a note instead). */
+  allowUnordered?: boolean;
 }
 
 export interface PlanInputs {
   /** Content of every path `promotionFiles` lists (null: the file does not exist). */
   files: ReadonlyMap<string, string | null>;
-  /** Per app: tags in the order they reached the source environment, oldest first. */
-  history?: ReadonlyMap<string, readonly string[]>;
+  /** Per app: the tags each location held over time (`VersionHistory`), to order versions. */
+  history?: ReadonlyMap<string, HistoryInput>;
   /** Per app: the PR that brought the source's version into the source environment. */
   lineage?: ReadonlyMap<string, { number: number; url?: string }>;
   /** Link to compare two tags of an app repository (the forge knows how). */
@@ -145,6 +148,7 @@ function planApp(
     sourceFor: (location) => agreeingSource(name, sources.get(location.name)!, read),
     inputs,
     allowDowngrade: request.allowDowngrade === true,
+    allowUnordered: request.allowUnordered === true,
     notes: dependencyNotes(config, name, app, request),
   });
 }

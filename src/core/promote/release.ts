@@ -59,8 +59,9 @@ export function planRelease(
     locations: destination.locations,
     sourceFor: () => ({ name: request.source, states }),
     inputs,
-    // A release follows the tag pushed: an older tag pushed later is a deliberate re-release.
-    allowDowngrade: true,
+    // Tags arrive out of order (deliveries race): an older tag never replaces a newer version.
+    // Going back is a rollback (`/gantry rollback`), never a side effect of a late delivery.
+    allowDowngrade: false,
     notes: [],
   });
   const where = request.to ?? destination.env.name;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/core/config/index.ts';
-import { UsageError, ValidationError } from '../../../src/core/errors.ts';
+import { RefusedError, ValidationError } from '../../../src/core/errors.ts';
 import { type PromotionRequest, planPromotion, promotionFiles } from '../../../src/core/promote/plan.ts';
 import { parsePromotionBody } from '../../../src/core/promote/pr-body.ts';
 
@@ -123,8 +123,9 @@ describe('planPromotion', () => {
       'staging/us': { ...base['staging/us'], web: '1.2.0' },
     };
     expect(() => plan({ to: 'prod', apps: ['web'] }, repo(older))).toThrow(
-      new UsageError(
-        'web: prod/eu would move from 1.3.0 back to 1.2.0, an older version; pass --allow-downgrade to roll back',
+      new RefusedError(
+        'web: prod/eu would move from 1.3.0 to 1.2.0, an older version (1.2.0 is older than 1.3.0)',
+        'downgrade',
       ),
     );
     expect(plan({ to: 'prod', apps: ['web'], allowDowngrade: true }, repo(older)).apps[0]!.title).toBe(
@@ -151,8 +152,8 @@ describe('planPromotion', () => {
     expect(() => plan({ to: 'prod', apps: ['web'] }, repo(sha), { history: backwards })).toThrow(
       /an older version/,
     );
-    expect(plan({ to: 'prod', apps: ['web'] }, repo(sha)).apps[0]!.notes[0]).toMatch(
-      /order of sha-999 and sha-111 is unknown/,
+    expect(() => plan({ to: 'prod', apps: ['web'] }, repo(sha))).toThrow(
+      /sha-111 and sha-999 are not version numbers, and no git history was available to order them/,
     );
   });
 
