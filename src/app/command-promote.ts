@@ -44,7 +44,7 @@ export async function promoteCommand(run: Run<Promote>): Promise<Reply> {
     const moves = [
       ...new Set(app.metadata.targets.map((t) => `${formatVersion(t.from)} → ${formatVersion(t.to)}`)),
     ];
-    return `- **${safe(o.app)}** ${safe(moves.join(', '))}: ${o.action} ${o.pullRequest.url}`;
+    return `- **${safe(o.app)}** ${safe(moves.join(', '))}: ${o.action} ${o.pullRequest.url}${o.detail ? ` (${safe(o.detail)})` : ''}`;
   });
   const notes = [...new Set(plan.apps.flatMap((a) => a.notes))].map((n) => `- ⚠️ ${safe(n)}`);
   const forced = freeze.frozen

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, GantryError, NotFoundError, UsageError, ValidationError } from '../core/errors.ts';
+import {
+  ConfigError,
+  GantryError,
+  NotFoundError,
+  type Permit,
+  RefusedError,
+  UsageError,
+  ValidationError,
+} from '../core/errors.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerCi } from './commands/ci.ts';
 import { registerConfig } from './commands/config.ts';
@@ -11,6 +19,13 @@ import { EXIT, type Io, processIo } from './output.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
+};
+
+/** How to ask for a refused move explicitly, on the command line. */
+const PERMIT_HINT: Record<Permit, string> = {
+  downgrade: 'pass --allow-downgrade to roll back',
+  unordered: 'pass --allow-unordered if you know the move is right',
+  freeze: 'pass --ignore-freeze to promote anyway',
 };
 
 /** Builds the `gantry` command tree. Each command module registers itself; this file only wires. */
@@ -47,6 +62,10 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     if (error instanceof UsageError) {
       io.err(`gantry: ${error.message}`);
       return EXIT.usage;
+    }
+    if (error instanceof RefusedError) {
+      io.err(`gantry: ${error.message}${error.permit ? `; ${PERMIT_HINT[error.permit]}` : ''}`);
+      return EXIT.failed;
     }
     if (error instanceof GantryError) {
       io.err(`gantry: ${error.message}`);

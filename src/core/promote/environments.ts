@@ -66,12 +66,15 @@ export function resolveSources(
   from: string | undefined,
 ): { env: EnvironmentConfig; sources: Map<string, Location[]> } {
   const { env } = destination;
-  const sourceName = from ?? env.after;
-  if (!sourceName) {
+  if (!env.after) {
+    const next = environments(config)
+      .filter((e) => e.after === env.name)
+      .map((e) => e.name);
     throw new UsageError(
-      `"${env.name}" is a first environment (no "after"); nothing promotes into it — pass --from`,
+      `"${env.name}" is a first environment: versions reach it by release (a tag), nothing promotes into it${next.length ? `; promote into ${next.join(' or ')}, which comes after it` : ''}`,
     );
   }
+  const sourceName = from ?? env.after;
   const resolved = resolveDestination(config, sourceName);
   const before = predecessors(config, env);
   if (!before.some((e) => e.name === resolved.env.name)) {

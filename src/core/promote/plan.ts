@@ -1,10 +1,10 @@
 import { expandPath } from '../config/paths.ts';
 import type { AppConfig, Artifact, GantryConfig } from '../config/schema.ts';
-import { UsageError, ValidationError } from '../errors.ts';
+import { RefusedError, UsageError, ValidationError } from '../errors.ts';
 import { dependencyOrder } from '../graph.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
-import { planAppChange, primaryVersion } from './app-plan.ts';
-import { type ArtifactState, formatVersion, sameState } from './artifact-state.ts';
+import { planAppChange } from './app-plan.ts';
+import { type ArtifactState, describeState, sameState } from './artifact-state.ts';
 import { type Location, resolveDestination, resolveSources } from './environments.ts';
 import type { PromotionMetadata } from './pr-body.ts';
 import { readArtifact } from './updaters/index.ts';
@@ -145,7 +145,7 @@ function planApp(
     destination: request.to,
     source: request.from ?? (destination.after as string),
     locations,
-    sourceFor: (location) => agreeingSource(name, sources.get(location.name)!, read),
+    sourceFor: (location) => agreeingSource(name, app, sources.get(location.name)!, read),
     inputs,
     allowDowngrade: request.allowDowngrade === true,
     allowUnordered: request.allowUnordered === true,
@@ -159,9 +159,7 @@ function memoStates(name: string, app: AppConfig, files: ReadonlyMap<string, str
   return (location: Location): ArtifactState[] => {
     let states = cache.get(location.name);
     if (!states) {
-      states = app.artifacts.map((a) =>
-        readState(a, expandPath(a.path, { env: location.name, app: name }), files),
-      );
+      states = app.artifacts.map((a, i) => readState(name, i, a, location, files));
       cache.set(location.name, states);
     }
     return states;
@@ -169,26 +167,38 @@ function memoStates(name: string, app: AppConfig, files: ReadonlyMap<string, str
 }
 
 /** The source location to copy from; several candidates must hold the same states. */
-function agreeingSource(name: string, candidates: Location[], read: (location: Location) => ArtifactState[]) {
+function agreeingSource(
+  name: string,
+  app: AppConfig,
+  candidates: Location[],
+  read: (location: Location) => ArtifactState[],
+) {
   const states = candidates.map(read);
   const differs = states.findIndex((s) => s.some((state, i) => !sameState(state, states[0]![i]!)));
   if (differs > 0) {
-    const show = (i: number) => `${candidates[i]!.name} has ${formatVersion(primaryVersion(states[i]!))}`;
-    throw new UsageError(
-      `${name}: the source targets disagree (${show(0)}, ${show(differs)}); promote from one of them with --from`,
+    const artifact = states[differs]!.findIndex((state, i) => !sameState(state, states[0]![i]!));
+    const show = (i: number) =>
+      `${expandPath(app.artifacts[artifact]!.path, { env: candidates[i]!.name, app: name })} has ${describeState(states[i]![artifact]!)}`;
+    throw new RefusedError(
+      `${name}: the source targets disagree on apps.${name}.artifacts[${artifact}]: ${show(0)}, ${show(differs)}; promote from one of them with --from ${candidates[0]!.name}`,
     );
   }
   return { name: candidates[0]!.name, states: states[0]! as (ArtifactState | undefined)[] };
 }
 
 function readState(
+  name: string,
+  index: number,
   artifact: Artifact,
-  path: string,
+  location: Location,
   files: ReadonlyMap<string, string | null>,
 ): ArtifactState {
+  const path = expandPath(artifact.path, { env: location.name, app: name });
   const content = files.get(path);
   if (content === undefined || content === null)
-    throw new ValidationError(`${path}: file not found in the source environment`);
+    throw new ValidationError(
+      `${path}: file not found (apps.${name}.artifacts[${index}] in ${location.name}, the source)`,
+    );
   return readArtifact(artifact, path, content);
 }
 

@@ -4,9 +4,14 @@ import { createTwoFilesPatch } from 'diff';
 import { LocalForge } from '../../adapters/local/local-forge.ts';
 import { WorkingTree } from '../../adapters/local/working-tree.ts';
 import { planFromSource } from '../../app/promote.ts';
-import { UsageError } from '../../core/errors.ts';
+import type { GantryConfig } from '../../core/config/schema.ts';
+import { RefusedError, UsageError } from '../../core/errors.ts';
+import { describeFreeze, frozen } from '../../core/freeze/frozen.ts';
+import { FREEZE_FILE, readFreezeState } from '../../core/freeze/state.ts';
 import { commitMessage } from '../../core/promote/commit-message.ts';
+import { resolveDestination } from '../../core/promote/environments.ts';
 import type { AppPromotion, PromotionPlan } from '../../core/promote/plan.ts';
+import { systemClock } from '../../ports/clock.ts';
 import { EXIT, type Io, json } from '../output.ts';
 import { loadRepoConfig } from './repo-config.ts';
 
@@ -20,6 +25,8 @@ interface PromoteOptions {
   write?: boolean;
   commit?: boolean;
   allowDowngrade?: boolean;
+  allowUnordered?: boolean;
+  ignoreFreeze?: boolean;
   json?: boolean;
 }
 
@@ -43,7 +50,12 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
       '--commit',
       'with --write: one commit per app on gantry/<env>/<app> (the working tree stays as is)',
     )
-    .option('--allow-downgrade', 'allow moving an environment to an older version (rollback)')
+    .option(
+      '--allow-downgrade',
+      'allow moving an environment to an older version, or one it ran before (rollback)',
+    )
+    .option('--allow-unordered', 'allow a move whose version order cannot be known (noted in the PR)')
+    .option('--ignore-freeze', 'promote into an environment inside a freeze window or /gantry freeze')
     .option('--json', 'machine-readable plan')
     .action(async (options: PromoteOptions) => {
       if (options.dryRun && (options.write || options.commit))
@@ -56,17 +68,20 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
         ...(options.from ? { from: options.from } : {}),
         apps: options.app,
         allowDowngrade: options.allowDowngrade === true,
+        allowUnordered: options.allowUnordered === true,
       };
       const forge = new LocalForge(dir);
+      const tree = new WorkingTree(dir);
+      const freeze = await checkFreeze(config, options.to, tree, options.ignoreFreeze === true);
       let plan: PromotionPlan;
       const commits: Array<{ app: string; branch: string; sha: string }> = [];
       const isRepo = await forge.isRepositoryRoot();
       if (options.commit) {
         if (!isRepo)
-          throw new UsageError(`${dir} is not the top directory of a git repository; --commit needs one`);
+          throw new RefusedError(`${dir} is not the top directory of a git repository; --commit needs one`);
         const dirty = await forge.dirtyPaths();
         if (dirty.length) {
-          throw new UsageError(
+          throw new RefusedError(
             `${dir} has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them before --commit`,
           );
         }
@@ -87,20 +102,43 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
           commits.push({ app: app.app, branch: app.branch, sha });
         }
       } else {
-        const tree = new WorkingTree(dir);
         ({ plan } = await planFromSource(config, request, {
           read: (paths) => tree.readFiles(paths),
           ...(isRepo
             ? { history: (path: string, limit: number) => forge.fileHistory('local', path, 'HEAD', limit) }
             : {}),
         }));
-        if (options.write) await tree.writeFiles(plan.apps.flatMap((a) => a.updates));
+        // A dry run refuses exactly what --write would: the same checks, nothing written.
+        const updates = plan.apps.flatMap((a) => a.updates);
+        if (options.write) await tree.writeFiles(updates, { createDirectories: true });
+        else await tree.checkWritable(updates.map((u) => u.path));
       }
       const mode = options.commit ? 'commit' : options.write ? 'write' : 'dry-run';
-      if (options.json) io.out(json({ mode, ...serialise(plan), commits }));
+      if (freeze) io.err(`gantry: warning: ${freeze}; promoting anyway (--ignore-freeze)`);
+      if (options.json)
+        io.out(json({ mode, ...serialise(plan), commits, ...(freeze ? { ignoredFreeze: freeze } : {}) }));
       else io.out(describe(plan, mode, commits));
       exit(EXIT.ok);
     });
+}
+
+/**
+ * Refuses a promotion into a frozen environment (a `freeze:` window, or `/gantry freeze` in
+ * .gantry/freeze.yml) as the bot does, unless `--ignore-freeze`: then says what it ignored.
+ */
+async function checkFreeze(
+  config: GantryConfig,
+  to: string,
+  tree: WorkingTree,
+  ignore: boolean,
+): Promise<string | undefined> {
+  const { env } = resolveDestination(config, to);
+  const state = readFreezeState((await tree.readFiles([FREEZE_FILE])).files.get(FREEZE_FILE) ?? null);
+  const freeze = frozen(env, state, systemClock.now());
+  if (!freeze.frozen) return undefined;
+  const what = `${env.name} is ${describeFreeze(freeze)}`;
+  if (!ignore) throw new RefusedError(what, 'freeze');
+  return what;
 }
 
 function diffOf(app: AppPromotion): string {

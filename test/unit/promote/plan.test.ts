@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/core/config/index.ts';
-import { RefusedError, ValidationError } from '../../../src/core/errors.ts';
+import { RefusedError, UsageError, ValidationError } from '../../../src/core/errors.ts';
 import { type PromotionRequest, planPromotion, promotionFiles } from '../../../src/core/promote/plan.ts';
 import { parsePromotionBody } from '../../../src/core/promote/pr-body.ts';
 
@@ -176,7 +176,7 @@ describe('planPromotion', () => {
   it('refuses source targets that disagree, naming them', () => {
     const split = { ...base, 'staging/us': { ...base['staging/us'], api: '2.0.1' } };
     expect(() => plan({ to: 'prod/ap', apps: ['api'] }, repo(split))).toThrow(
-      'api: the source targets disagree (staging/eu has 2.0.0, staging/us has 2.0.1); promote from one of them with --from',
+      'api: the source targets disagree on apps.api.artifacts[0]: api/staging/eu/kustomization.yaml has 2.0.0, api/staging/us/kustomization.yaml has 2.0.1; promote from one of them with --from staging/eu',
     );
     expect(
       plan({ to: 'prod/ap', from: 'staging/us', apps: ['api'] }, repo(split)).apps[0]!.metadata.targets[0]!
@@ -192,9 +192,13 @@ describe('planPromotion', () => {
     expect(() => plan({ to: 'staging', from: 'prod' })).toThrow(
       '"prod" does not come before "staging"; "staging" comes after: dev',
     );
-    expect(() => plan({ to: 'dev' })).toThrow(
-      '"dev" is a first environment (no "after"); nothing promotes into it — pass --from',
-    );
+    // The hint leads somewhere: not to a --from that would then be refused.
+    for (const from of [undefined, 'staging'])
+      expect(() => plan({ to: 'dev', ...(from ? { from } : {}) })).toThrow(
+        new UsageError(
+          '"dev" is a first environment: versions reach it by release (a tag), nothing promotes into it; promote into staging, which comes after it',
+        ),
+      );
   });
 
   it('names the missing file, key path or malformed YAML', () => {
