@@ -6,6 +6,7 @@ import {
   type PromotionRequest,
   planPromotion,
   promotionFiles,
+  selectApps,
 } from '../core/promote/plan.ts';
 import type { FileSnapshot } from '../ports/forge.ts';
 import { historyEnvironments, type ReadHistory, readAppHistories } from './version-history.ts';
@@ -47,9 +48,7 @@ export async function promotionHistory(
   const destination = resolveDestination(config, request.to);
   const { sources } = resolveSources(config, destination, request.from);
   const source = sources.get(destination.locations[0]!.name)![0]!;
-  const apps = Object.keys(config.apps ?? {}).filter(
-    (n) => !request.apps?.length || request.apps.includes(n),
-  );
+  const apps = selectApps(config.apps ?? {}, request.apps);
   const { history, newest } = await readAppHistories(
     config,
     apps,

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gantry } from '../support/cli.ts';
@@ -59,5 +59,29 @@ describe('gantry promote: freezes, dry run and --config', () => {
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
     const missing = gantry(['promote', '--repo', dir, '--config', 'nope.yml', '--to', 'staging']);
     expect(missing).toMatchObject({ code: 1, stderr: `gantry: ${join(dir, 'nope.yml')}: no such file\n` });
+  });
+});
+
+describe('gantry status: missing files and freezes', () => {
+  it('exits 1 when a file is missing, naming the config entry, and shows what is frozen', () => {
+    const { dir } = checkout();
+    rmSync(join(dir, 'apps/api/envs/prod/us-east/kustomization.yaml'));
+    mkdirSync(join(dir, '.gantry'));
+    writeFileSync(join(dir, '.gantry/freeze.yml'), FROZEN);
+    const result = gantry(['status', '--repo', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      '\nfrozen:\n  prod: frozen until unfrozen by alice since 2026-11-25T12:00:00.000Z: incident 42\n',
+    );
+    expect(result.stdout).toContain(
+      'api @ prod/us-east: apps/api/envs/prod/us-east/kustomization.yaml not found (apps.api.artifacts[0] in prod/us-east)',
+    );
+    const json = JSON.parse(gantry(['status', '--repo', dir, '--json']).stdout);
+    expect(json.freezes).toEqual([
+      {
+        environment: 'prod',
+        description: 'frozen until unfrozen by alice since 2026-11-25T12:00:00.000Z: incident 42',
+      },
+    ]);
   });
 });

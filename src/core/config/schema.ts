@@ -87,6 +87,12 @@ const app = strictObject({
   source: repo.optional().describe('The application repository, for compare links and changelogs.'),
   artifacts: z.array(artifact).min(1, 'expected at least one artifact'),
   dependsOn: z.array(name).optional().describe('Apps promoted before this one.'),
+  with: z
+    .array(name)
+    .optional()
+    .describe(
+      'Apps promoted along with this one, e.g. an app of `file` artifacts only (its settings), which never moves unless named.',
+    ),
 });
 
 const accessLevel = z.enum(['guest', 'reporter', 'developer', 'maintainer', 'owner']);

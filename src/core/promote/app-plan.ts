@@ -1,10 +1,10 @@
 import { expandPath } from '../config/paths.ts';
 import type { AppConfig } from '../config/schema.ts';
 import { RefusedError, ValidationError } from '../errors.ts';
-import { type ArtifactState, formatVersion, type Version } from './artifact-state.ts';
+import { type ArtifactState, filesHash, formatVersion, type Version } from './artifact-state.ts';
 import { promotionBranch } from './branch-name.ts';
 import type { Location } from './environments.ts';
-import type { AppPromotion, FileUpdate, PlanInputs } from './plan.ts';
+import { type AppPromotion, type FileUpdate, isFileOnly, type PlanInputs } from './plan.ts';
 import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
 import { updateArtifact } from './updaters/index.ts';
 import { judgeMove, skippedVersions } from './version-order.ts';
@@ -44,6 +44,8 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     const source = change.sourceFor(location);
     let changed = false;
     let from: Version | undefined;
+    const before: Array<{ template: string; content: string } | null> = [];
+    const after: Array<{ template: string; content: string }> = [];
     app.artifacts.forEach((artifact, i) => {
       const state = source.states[i];
       if (state === undefined) return;
@@ -55,6 +57,8 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
         );
       }
       const written = updateArtifact(artifact, path, current ?? '', state);
+      before.push(current === null ? null : { template: artifact.path, content: current });
+      after.push({ template: artifact.path, content: written.content });
       if (from === undefined && written.previous?.kind === 'version') from = written.previous.version;
       if (written.content === current) return;
       changed = true;
@@ -64,10 +68,20 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     const to = primaryVersion(source.states) ?? {};
     const move = from && (to.tag || to.digest) ? judgeMove(location.name, from, to, history) : undefined;
     if (move && change.verb !== 'Rollback') checkMove(change, location.name, from!, to, move, notes);
+    // A file-only app has no version: its PR row shows the hashes `gantry status` shows.
+    const files = isFileOnly(app)
+      ? {
+          files: {
+            ...(before.every((b) => b !== null) ? { from: filesHash(before as typeof after) } : {}),
+            to: filesHash(after),
+          },
+        }
+      : {};
     targets.push({
       target: location.name,
       ...(from ? { from } : {}),
       to,
+      ...files,
       skipped: move?.kind === 'forward' ? skippedVersions(from, to, history) : [],
     });
   }

@@ -41,3 +41,8 @@ export function contentHash(content: string): string {
 export function describeState(state: ArtifactState): string {
   return state.kind === 'version' ? formatVersion(state.version) : `file ${contentHash(state.content)}`;
 }
+
+/** One hash over an app's files (template path and content of each): what status and PRs show. */
+export function filesHash(files: ReadonlyArray<{ template: string; content: string }>): string {
+  return contentHash(files.map((f) => `${f.template}\0${f.content}`).join('\0'));
+}

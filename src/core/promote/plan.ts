@@ -96,16 +96,22 @@ export function planPromotion(
     else unchanged.push(name);
   }
   const target = request.to;
+  const leftOut = Object.keys(config.apps ?? {}).filter((n) => !apps.some(([a]) => a === n));
+  const fileOnly = leftOut.filter((n) => isFileOnly(config.apps![n]!) && !request.apps?.length);
+  const aside = fileOnly.length
+    ? `; not included (files only, promoted only when named with --app or listed in another app's with:): ${fileOnly.join(', ')}`
+    : '';
   const summary = promotions.length
     ? `${promotions.length} promotion(s) from ${sourceEnv} to ${target}: ${promotions.map((p) => p.app).join(', ')}`
     : `nothing to promote: ${target} already matches ${request.from ?? sourceEnv} for ${unchanged.join(', ') || 'every app'}`;
+  const summaryText = `${summary}${aside}`;
   return {
     environment: destination.env.name,
     source: request.from ?? sourceEnv,
     apps: promotions,
     unchanged,
     empty: promotions.length === 0,
-    summary,
+    summary: summaryText,
   };
 }
 
@@ -120,9 +126,33 @@ function resolveRequest(config: GantryConfig, request: PromotionRequest) {
   }
   const destination = resolveDestination(config, request.to);
   const { env: sourceEnv, sources } = resolveSources(config, destination, request.from);
-  const selected = request.apps?.length ? names.filter((n) => request.apps!.includes(n)) : names;
+  const selected = selectApps(all, request.apps);
   const ordered = dependencyOrder(selected, (n) => all[n]?.dependsOn ?? []);
   return { apps: ordered.map((n) => [n, all[n]!] as const), destination, sourceEnv: sourceEnv.name, sources };
+}
+
+/** An app of `file` artifacts only (a verbatim settings.yml): it moves only when named. */
+export function isFileOnly(app: AppConfig): boolean {
+  return app.artifacts.every((a) => a.kind === 'file');
+}
+
+/**
+ * The apps a request moves: the named ones, else every app with a version (file-only apps
+ * never move by default: their files are often per-environment), plus, transitively, the apps
+ * each of those lists in `with:`.
+ */
+export function selectApps(all: Record<string, AppConfig>, named: readonly string[] | undefined): string[] {
+  const names = Object.keys(all);
+  const chosen = new Set(named?.length ? named : names.filter((n) => !isFileOnly(all[n]!)));
+  const queue = [...chosen];
+  while (queue.length) {
+    for (const other of all[queue.pop()!]?.with ?? []) {
+      if (!all[other] || chosen.has(other)) continue;
+      chosen.add(other);
+      queue.push(other);
+    }
+  }
+  return names.filter((n) => chosen.has(n));
 }
 
 function planApp(
@@ -208,7 +238,7 @@ function dependencyNotes(
   app: AppConfig,
   request: PromotionRequest,
 ): string[] {
-  const selected = request.apps?.length ? request.apps : Object.keys(config.apps ?? {});
+  const selected = selectApps(config.apps ?? {}, request.apps);
   return (app.dependsOn ?? [])
     .filter((dep) => !selected.includes(dep))
     .map(
