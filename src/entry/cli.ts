@@ -15,7 +15,7 @@ import { registerConfig } from './commands/config.ts';
 import { registerPromote } from './commands/promote.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
-import { EXIT, type Io, processIo } from './output.ts';
+import { EXIT, type Io, json, processIo } from './output.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -51,6 +51,12 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   const program = buildCli(io, (c) => {
     code = c;
   });
+  // With --json, an error is also a JSON document on stdout, whatever the command.
+  const asJson = argv.includes('--json');
+  const report = (error: GantryError, message: string) => {
+    io.err(`gantry: ${message}`);
+    if (asJson) io.out(json({ error: { code: error.code, message } }));
+  };
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -60,15 +66,15 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof UsageError) {
-      io.err(`gantry: ${error.message}`);
+      report(error, error.message);
       return EXIT.usage;
     }
     if (error instanceof RefusedError) {
-      io.err(`gantry: ${error.message}${error.permit ? `; ${PERMIT_HINT[error.permit]}` : ''}`);
+      report(error, `${error.message}${error.permit ? `; ${PERMIT_HINT[error.permit]}` : ''}`);
       return EXIT.failed;
     }
     if (error instanceof GantryError) {
-      io.err(`gantry: ${error.message}`);
+      report(error, error.message);
       // Bad input (a file, a manifest, a config) is the user's to fix: 1. Anything else broke: 3.
       const invalid =
         error instanceof NotFoundError || error instanceof ValidationError || error instanceof ConfigError;
