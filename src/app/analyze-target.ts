@@ -24,8 +24,7 @@ export function resolveTarget(config: GantryConfig, app: string, environment: st
       `"${app}" is not an app${didYouMean(app, apps)}; expected one of: ${apps.join(', ')}`,
     );
   }
-  if (!APP.test(app))
-    throw new UsageError(`"${app}" is not an app name (lowercase letters, digits, "-")`);
+  if (!APP.test(app)) throw new UsageError(`"${app}" is not an app name (lowercase letters, digits, "-")`);
   if (!TARGET.test(environment)) throw new UsageError(`"${environment}" is not an environment name`);
   const envs = config.environments ?? [];
   if (envs.length === 0) return { canary: {} };

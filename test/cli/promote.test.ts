@@ -197,7 +197,7 @@ describe('gantry promote', () => {
     writeFileSync(join(dir, 'apps/web/envs/prod/eu-west/values.yaml'), 'image:\n  tag:\n    nested: true\n');
     const nonScalar = gantry(['promote', '--repo', dir, '--to', 'prod', '--app', 'web', '--write']);
     expect(nonScalar.stderr).toBe(
-      'gantry: apps/web/envs/prod/eu-west/values.yaml:3: image.tag: expected a scalar value, found a mapping with keys "nested"\n',
+      'gantry: apps/web/envs/prod/eu-west/values.yaml:3: image.tag: expected a scalar value, found a mapping with keys "nested" (apps.web.artifacts[0] in prod/eu-west)\n',
     );
     writeFileSync(join(dir, 'apps/web/envs/prod/eu-west/values.yaml'), 'image: [unclosed\n');
     const malformed = gantry(['promote', '--repo', dir, '--to', 'prod', '--app', 'web', '--write']);

@@ -56,7 +56,9 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
           `${path}: file not found (apps.${name}.artifacts[${i}] in ${location.name})`,
         );
       }
-      const written = updateArtifact(artifact, path, current ?? '', state);
+      const written = inEntry(`apps.${name}.artifacts[${i}] in ${location.name}`, () =>
+        updateArtifact(artifact, path, current ?? '', state),
+      );
       before.push(current === null ? null : { template: artifact.path, content: current });
       after.push({ template: artifact.path, content: written.content });
       if (from === undefined && written.previous?.kind === 'version') from = written.previous.version;
@@ -115,6 +117,17 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     updates,
     notes,
   };
+}
+
+/** Runs `read`, adding the config entry to a file error: `… (apps.web.artifacts[0] in prod-eu)`. */
+export function inEntry<T>(entry: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ValidationError && !error.message.includes('(apps.'))
+      throw new ValidationError(`${error.message} (${entry})`, { cause: error });
+    throw error;
+  }
 }
 
 /** Refuses a move back or a move of unknown order unless the change allows it (a rollback always may). */

@@ -3,7 +3,7 @@ import type { AppConfig, Artifact, GantryConfig } from '../config/schema.ts';
 import { RefusedError, UsageError, ValidationError } from '../errors.ts';
 import { dependencyOrder } from '../graph.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
-import { planAppChange } from './app-plan.ts';
+import { inEntry, planAppChange } from './app-plan.ts';
 import { type ArtifactState, describeState, sameState } from './artifact-state.ts';
 import { type Location, resolveDestination, resolveSources } from './environments.ts';
 import type { PromotionMetadata } from './pr-body.ts';
@@ -229,7 +229,9 @@ function readState(
     throw new ValidationError(
       `${path}: file not found (apps.${name}.artifacts[${index}] in ${location.name}, the source)`,
     );
-  return readArtifact(artifact, path, content);
+  return inEntry(`apps.${name}.artifacts[${index}] in ${location.name}, the source`, () =>
+    readArtifact(artifact, path, content),
+  );
 }
 
 function dependencyNotes(

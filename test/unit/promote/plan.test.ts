@@ -210,12 +210,12 @@ describe('planPromotion', () => {
     const noKey = repo(base);
     noKey.set('web/prod/eu/values.yaml', 'image:\n  repository: x\n');
     expect(() => plan({ to: 'prod', apps: ['web'] }, noKey)).toThrow(
-      'web/prod/eu/values.yaml: image.tag: not found: image has no key "tag" (it has keys "repository")',
+      'web/prod/eu/values.yaml: image.tag: not found: image has no key "tag" (it has keys "repository") (apps.web.artifacts[0] in prod/eu)',
     );
     const broken = repo(base);
     broken.set('web/staging/eu/values.yaml', 'image:\n  tag: "1.4.0\n');
     expect(() => plan({ to: 'prod', apps: ['web'] }, broken)).toThrow(
-      /^web\/staging\/eu\/values\.yaml:\d+:\d+: malformed YAML/,
+      /^web\/staging\/eu\/values\.yaml:\d+:\d+: malformed YAML.* \(apps\.web\.artifacts\[0\] in staging\/eu, the source\)$/s,
     );
   });
 });
