@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from '../core/config/schema.ts';
+import { RefusedError } from '../core/errors.ts';
 import { describeFreeze, frozen } from '../core/freeze/frozen.ts';
 import { FREEZE_FILE, type FreezeState, readFreezeState } from '../core/freeze/state.ts';
 import { hiddenMarker, inline } from '../core/markdown.ts';
@@ -74,7 +75,7 @@ export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outco
         `- **${env.name}**: ${inline(describeFreeze(freeze))}; promote then, or an approver runs \`${command} --force\``,
       );
     } else {
-      const { plan, outcomes } = await promoteOnForge(
+      const promoted = await promoteOnForge(
         deps,
         deps.forge,
         event.repo,
@@ -84,7 +85,16 @@ export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outco
           request: { to: env.name, from: metadata.environment, apps: [metadata.app] },
         },
         config,
-      );
+      ).catch((error: unknown) => {
+        // Never a downgrade or a guess as a side effect of a merge: say why on the merged PR.
+        if (error instanceof RefusedError) return error;
+        throw error;
+      });
+      if (promoted instanceof RefusedError) {
+        lines.push(`- **${env.name}**: not promoted: ${inline(promoted.message)}`);
+        continue;
+      }
+      const { plan, outcomes } = promoted;
       for (const o of outcomes) opened.push(o.pullRequest.number);
       lines.push(
         plan.empty

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BotDeps } from '../../src/app/deps.ts';
 import { noLog } from '../../src/app/deps.ts';
 import { KeyedLock } from '../../src/app/keyed-lock.ts';
+import { onMerged } from '../../src/app/on-merged.ts';
 import { onRelease } from '../../src/app/on-release.ts';
 import { parsePromotionBody } from '../../src/core/promote/pr-body.ts';
 import { fixedClock } from '../../src/ports/clock.ts';
@@ -78,5 +79,30 @@ describe('newest wins: release deliveries out of order', () => {
       action: 'refused',
       detail: expect.stringContaining('dev ran 1.6.0 before its current 1.5.0'),
     });
+  });
+});
+
+describe('auto-promotion on merge never moves the next environment back', () => {
+  it('says so on the merged PR instead of opening a downgrade', async () => {
+    const { forge, deps, tag } = setup();
+    await onRelease(deps(), tag('v1.6.0'));
+    const merged = forge.merge('shop/gitops', 1);
+    // Meanwhile staging got a newer version by hand.
+    const path = 'apps/web/envs/staging/values.yaml';
+    const content = forge.filesAt('shop/gitops', 'main').get(path)!;
+    forge.push('shop/gitops', 'main', { [path]: content.replace('"1.4.0"', '"1.7.0"') });
+    const outcome = await onMerged(deps(), {
+      repo: 'shop/gitops',
+      number: 1,
+      base: 'main',
+      mergeSha: forge.repos.get('shop/gitops')!.branches.get('main')!,
+      head: merged.head,
+      body: merged.body,
+    });
+    expect(outcome).toEqual({ action: 'commented', pullRequests: [] });
+    expect(forge.comments.at(-1)!.body).toContain(
+      '- **staging**: not promoted: web: staging would move from 1.7.0 to 1.6.0, an older version (1.6.0 is older than 1.7.0)',
+    );
+    expect(forge.pullRequests).toHaveLength(1);
   });
 });
