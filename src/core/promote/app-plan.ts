@@ -4,7 +4,7 @@ import { RefusedError, ValidationError } from '../errors.ts';
 import { type ArtifactState, filesHash, formatVersion, type Version } from './artifact-state.ts';
 import { promotionBranch } from './branch-name.ts';
 import type { Location } from './environments.ts';
-import { type AppPromotion, type FileUpdate, isFileOnly, type PlanInputs } from './plan.ts';
+import type { AppPromotion, FileUpdate, PlanInputs } from './plan.ts';
 import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
 import { updateArtifact } from './updaters/index.ts';
 import { judgeMove, skippedVersions } from './version-order.ts';
@@ -117,6 +117,11 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     updates,
     notes,
   };
+}
+
+/** An app of `file` artifacts only (a verbatim settings.yml): it moves only when named. */
+export function isFileOnly(app: AppConfig): boolean {
+  return app.artifacts.every((a) => a.kind === 'file');
 }
 
 /** Runs `read`, adding the config entry to a file error: `… (apps.web.artifacts[0] in prod-eu)`. */

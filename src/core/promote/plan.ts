@@ -3,7 +3,10 @@ import type { AppConfig, Artifact, GantryConfig } from '../config/schema.ts';
 import { RefusedError, UsageError, ValidationError } from '../errors.ts';
 import { dependencyOrder } from '../graph.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
-import { inEntry, planAppChange } from './app-plan.ts';
+import { inEntry, isFileOnly, planAppChange } from './app-plan.ts';
+
+export { isFileOnly };
+
 import { type ArtifactState, describeState, sameState } from './artifact-state.ts';
 import { type Location, resolveDestination, resolveSources } from './environments.ts';
 import type { PromotionMetadata } from './pr-body.ts';
@@ -129,11 +132,6 @@ function resolveRequest(config: GantryConfig, request: PromotionRequest) {
   const selected = selectApps(all, request.apps);
   const ordered = dependencyOrder(selected, (n) => all[n]?.dependsOn ?? []);
   return { apps: ordered.map((n) => [n, all[n]!] as const), destination, sourceEnv: sourceEnv.name, sources };
-}
-
-/** An app of `file` artifacts only (a verbatim settings.yml): it moves only when named. */
-export function isFileOnly(app: AppConfig): boolean {
-  return app.artifacts.every((a) => a.kind === 'file');
 }
 
 /**
