@@ -105,3 +105,24 @@ console.log(
   `promotion plan: ${planPromotion(config, request, { files }).apps.length} PRs, ${read.length} files read`,
 );
 report('plan a promotion across a 500-file repo', plan, 'parse+stringify of the files it reads', baseline);
+
+// 3. The same plan ordering sha-style tags by git history: 50 revisions at each of the 5
+// places of every app (what the bot and the CLI read), against the plan of numeric versions.
+const shaFiles = new Map<string, string | null>();
+const history = new Map<string, { locations: Array<{ name: string; tags: string[] }> }>();
+for (const app of apps) {
+  const tags = Array.from({ length: 50 }, (_, i) => `sha-${app}-${String(i).padStart(3, '0')}`);
+  const at = { dev: 49, staging: 40, 'prod/a': 30, 'prod/b': 30, 'prod/c': 30 } as const;
+  for (const [path, content] of files) if (path.startsWith(`apps/${app}/`)) shaFiles.set(path, content);
+  for (const [env, index] of Object.entries(at)) {
+    for (const name of ['kustomization.yaml', 'values.yaml']) {
+      const path = `apps/${app}/${env}/${name}`;
+      shaFiles.set(path, files.get(path)!.replace(/"\d\.0\.0"/, `"${tags[index]}"`));
+    }
+  }
+  history.set(app, {
+    locations: Object.entries(at).map(([name, index]) => ({ name, tags: tags.slice(0, index + 1) })),
+  });
+}
+const ordered = time(() => planPromotion(config, request, { files: shaFiles, history }), 7, 2);
+report('plan ordering sha tags by 50-deep history', ordered, 'plan of semver tags', plan);

@@ -1,15 +1,19 @@
 import { ConflictError, UsageError } from '../core/errors.ts';
+import { formatVersion } from '../core/promote/artifact-state.ts';
 import { commitMessage } from '../core/promote/commit-message.ts';
 import type { AppPromotion } from '../core/promote/plan.ts';
-import { parsePromotionBody, promotionMarker } from '../core/promote/pr-body.ts';
+import { type PromotionMetadata, parsePromotionBody, promotionMarker } from '../core/promote/pr-body.ts';
+import { compareVersions, type HistoryInput } from '../core/promote/version-order.ts';
 import type { FileChange, Forge, PullRequest, RepoPath } from '../ports/forge.ts';
 
 export interface ProposedOutcome {
   app: string;
   /** The repository the PR is in (an environment may live in its own). */
   repo?: RepoPath;
-  action: 'created' | 'updated' | 'unchanged';
+  /** `kept-newer`: the open PR already carries a newer version; it was left as it is. */
+  action: 'created' | 'updated' | 'unchanged' | 'kept-newer';
   pullRequest: PullRequest;
+  detail?: string;
   /** `via: auto-merge`: the forge merges once checks pass (scheduled) or merged it now. */
   autoMerge?: 'scheduled' | 'merged';
 }
@@ -20,6 +24,7 @@ export interface CommittedOutcome {
   /** `via: commit`: straight onto the default branch, no PR. */
   action: 'committed';
   sha: string;
+  detail?: string;
 }
 
 export type PromotionOutcome = ProposedOutcome | CommittedOutcome;
@@ -46,6 +51,16 @@ export function describeOutcome(o: PromotionOutcome): string {
   return `${o.action} ${o.pullRequest.url}${merge}`;
 }
 
+export interface ApplyOptions {
+  /** Never replace an open PR's version with an older one (or one of unknown order). */
+  keepNewer?: { history?: HistoryInput };
+}
+
+export interface ApplyOptions {
+  /** Never replace an open PR's version with an older one (or one of unknown order). */
+  keepNewer?: { history?: HistoryInput };
+}
+
 /**
  * Puts one app's planned promotion on the forge: one commit on its branch (rebuilt on `base`,
  * compare-and-swap on the branch head) and one PR, created or updated in place. A PR whose
@@ -58,12 +73,22 @@ export async function applyPromotion(
   base: { branch: string; sha: string },
   promotion: AppPromotion,
   via: Exclude<Via, 'commit'> = 'pr',
+  options: ApplyOptions = {},
 ): Promise<ProposedOutcome> {
   routed(promotion);
   const at = promotion.repo ? { repo: promotion.repo } : {};
   const existing = await forge.findPullRequest(repo, promotion.branch);
-  if (existing && JSON.stringify(parsePromotionBody(existing.body)) === JSON.stringify(promotion.metadata)) {
+  const pending = existing ? parsePromotionBody(existing.body) : undefined;
+  if (existing && JSON.stringify(pending) === JSON.stringify(promotion.metadata)) {
     return { app: promotion.app, ...at, action: 'unchanged', pullRequest: existing };
+  }
+  const newer =
+    existing && pending && options.keepNewer
+      ? pendingIsNewer(pending, promotion.metadata, options.keepNewer.history)
+      : undefined;
+  if (existing && newer) {
+    const detail = `${promotion.app}: the open PR #${existing.number} already moves ${newer}; left as it is`;
+    return { app: promotion.app, ...at, action: 'kept-newer', pullRequest: existing, detail };
   }
   const action = await commitAndPropose(
     forge,
@@ -99,8 +124,9 @@ export async function landPromotion(
   base: { branch: string; sha: string },
   promotion: AppPromotion,
   via: Via,
+  options: ApplyOptions = {},
 ): Promise<PromotionOutcome> {
-  if (via !== 'commit') return applyPromotion(forge, repo, base, promotion, via);
+  if (via !== 'commit') return applyPromotion(forge, repo, base, promotion, via, options);
   routed(promotion);
   const { sha } = await forge.commit(repo, {
     branch: base.branch,
@@ -137,6 +163,26 @@ function routed(promotion: AppPromotion): void {
 function withMarker(message: string, body: string): string {
   const marker = promotionMarker(body);
   return marker ? `${message}\n${marker}\n` : message;
+}
+
+/**
+ * Why the open PR's versions must stay ("prod/eu to 2.0, newer than 1.5"), or undefined when
+ * the new plan may replace them: "latest wins" means the newest version, not the last delivery.
+ */
+function pendingIsNewer(
+  pending: PromotionMetadata,
+  next: PromotionMetadata,
+  history: HistoryInput | undefined,
+): string | undefined {
+  for (const target of next.targets) {
+    const open = pending.targets.find((t) => t.target === target.target);
+    if (!open) continue;
+    const order = compareVersions(target.to, open.to, history);
+    const what = `${target.target} to ${formatVersion(open.to)}`;
+    if (order !== undefined && order < 0) return `${what}, newer than ${formatVersion(target.to)}`;
+    if (order === undefined) return `${what}, and its order with ${formatVersion(target.to)} is unknown`;
+  }
+  return undefined;
 }
 
 export interface Proposal {

@@ -51,7 +51,7 @@ export async function promoteCommand(run: Run<Promote>): Promise<Reply> {
     const moves = [
       ...new Set(app.metadata.targets.map((t) => `${formatVersion(t.from)} → ${formatVersion(t.to)}`)),
     ];
-    return `- **${safe(o.app)}** ${safe(moves.join(', '))}: ${describeOutcome(o)}`;
+    return `- **${safe(o.app)}** ${safe(moves.join(', '))}: ${describeOutcome(o)}${o.detail ? ` (${safe(o.detail)})` : ''}`;
   });
   const notes = [...new Set(plan.apps.flatMap((a) => a.notes))].map((n) => `- ⚠️ ${safe(n)}`);
   // Committed straight onto the default branch: the auto environments after it followed.

@@ -2,7 +2,7 @@ import { describeFreeze, frozen } from '../core/freeze/frozen.ts';
 import { FREEZE_FILE, readFreezeState } from '../core/freeze/state.ts';
 import { cell } from '../core/markdown.ts';
 import { environments } from '../core/promote/environments.ts';
-import { statusFiles, statusMatrix } from '../core/promote/status.ts';
+import { cellText, statusFiles, statusMatrix } from '../core/promote/status.ts';
 import { done, type Reply, type Run, safe } from './chatops-reply.ts';
 import { readAcross } from './environment-repos.ts';
 
@@ -13,7 +13,7 @@ export async function statusCommand(run: Run): Promise<Reply> {
   const matrix = statusMatrix(ctx.config, snapshot.files);
   const rows = matrix.rows.map(
     (row) =>
-      `| ${cell(row.app)} | ${row.cells.map((c) => (c.version ? cell(c.version) : '—')).join(' | ')} |`,
+      `| ${cell(row.app)} | ${row.cells.map((c) => (c.version || c.file ? cell(cellText(c)) : '—')).join(' | ')} |`,
   );
   const problems = matrix.rows.flatMap((r) =>
     r.cells

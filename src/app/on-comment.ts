@@ -4,7 +4,7 @@ import { type Command, canonical, changesState } from '../core/command/command.t
 import { renderHelp } from '../core/command/help.ts';
 import { type CommandLine, parseComment } from '../core/command/parse.ts';
 import type { EnvironmentConfig, GantryConfig } from '../core/config/schema.ts';
-import { ConfigError, ForgeError, GantryError, UsageError } from '../core/errors.ts';
+import { ConfigError, ForgeError, GantryError, RefusedError, UsageError } from '../core/errors.ts';
 import { environments, resolveDestination } from '../core/promote/environments.ts';
 import { didYouMean } from '../core/text/did-you-mean.ts';
 import {
@@ -227,6 +227,12 @@ function failure(deps: ChatOpsDeps, event: CommentEvent, error: unknown): Reply 
   if (error instanceof ForgeError) {
     deps.log.warn({ err: error, repo: event.repo }, 'forge refused a ChatOps command');
     return failed(`the forge refused: ${lines(error.message)}`);
+  }
+  if (error instanceof RefusedError && error.permit && error.permit !== 'freeze') {
+    // The explicit way to move an environment back, or to a version of unknown order.
+    return failed(
+      `${lines(error.message)}. To move there on purpose: \`/gantry rollback <env> --app <app> --to <version>\``,
+    );
   }
   if (error instanceof GantryError) return failed(lines(error.message));
   deps.log.error({ err: error, repo: event.repo, number: event.number }, 'ChatOps command failed');

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig, GantryConfig } from '../core/config/schema.ts';
-import { UsageError } from '../core/errors.ts';
+import { RefusedError, UsageError } from '../core/errors.ts';
 import { describeFreeze, frozen } from '../core/freeze/frozen.ts';
 import { FREEZE_FILE, type FreezeState, readFreezeState } from '../core/freeze/state.ts';
 import { hiddenMarker, inline } from '../core/markdown.ts';
@@ -99,8 +99,9 @@ export async function onMerged(deps: BotDeps, event: MergedEvent): Promise<Outco
       });
     } catch (error) {
       // A fan-in with `from: all` whose sources do not agree yet, a source that disagrees
-      // with its twin: the next merge may settle it; say why nothing was opened.
-      if (!(error instanceof UsageError)) throw error;
+      // with its twin: the next merge may settle it. Never a downgrade or a guess as a side
+      // effect of a merge either. Say why nothing was opened, on the merged PR.
+      if (!(error instanceof UsageError || error instanceof RefusedError)) throw error;
       lines.push(`- **${env.name}**: not promoted: ${inline(error.message)}`);
       continue;
     }

@@ -1,4 +1,5 @@
 import { computeTags } from '../core/build/tags.ts';
+import { RefusedError } from '../core/errors.ts';
 import { firstEnvironment } from '../core/promote/release.ts';
 import type { RepoPath } from '../ports/forge.ts';
 import { pullRequestsOf } from './apply-promotion.ts';
@@ -43,12 +44,9 @@ export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Out
     tag: imageTagOf(event.tag, event.sha),
     ...(event.digest ? { digest: event.digest } : {}),
   };
-  const { plan, outcomes, followed } = await promoteAndFollow(
-    { ...deps, forge: gitops },
-    deploy.repo,
-    base,
-    gitopsConfig,
-    {
+  let released: Awaited<ReturnType<typeof promoteAndFollow>>;
+  try {
+    released = await promoteAndFollow({ ...deps, forge: gitops }, deploy.repo, base, gitopsConfig, {
       kind: 'release',
       request: {
         app: deploy.app,
@@ -56,11 +54,18 @@ export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Out
         source: `${event.repo}@${event.tag}`,
         to: firstEnvironment(gitopsConfig),
       },
-    },
-  );
+    });
+  } catch (error) {
+    // A late or older tag is not a failure to retry: it is refused, and says why.
+    if (error instanceof RefusedError) return { action: 'refused', detail: error.message };
+    throw error;
+  }
+  const { plan, outcomes, followed } = released;
   if (plan.empty) return { action: 'unchanged', detail: plan.summary };
+  const details = outcomes.flatMap((o) => (o.detail ? [o.detail] : []));
   return {
     action: outcomes.map((o) => o.action).join(','),
+    ...(details.length ? { detail: details.join('; ') } : {}),
     pullRequests: [...pullRequestsOf(outcomes), ...followed],
   };
 }

@@ -1,5 +1,6 @@
 import type { GantryConfig } from '../core/config/schema.ts';
 import { resolveDestination, viaOf } from '../core/promote/environments.ts';
+import { splitKey } from '../core/promote/file-key.ts';
 import {
   type PlanInputs,
   type PromotionPlan,
@@ -7,7 +8,7 @@ import {
   planPromotion,
   promotionFiles,
 } from '../core/promote/plan.ts';
-import { planRelease, type ReleaseRequest, releaseFiles } from '../core/promote/release.ts';
+import { firstEnvironment, planRelease, type ReleaseRequest, releaseFiles } from '../core/promote/release.ts';
 import { planRollbackTo, type RollbackToRequest, rollbackToFiles } from '../core/promote/rollback.ts';
 import type { Forge, RepoPath } from '../ports/forge.ts';
 import {
@@ -20,6 +21,8 @@ import {
 import type { BotDeps } from './deps.ts';
 import { readAcross } from './environment-repos.ts';
 import { loadForgeConfig } from './forge-config.ts';
+import { promotionHistory } from './promote.ts';
+import { type ReadHistory, readAppHistories } from './version-history.ts';
 
 export type ForgeRequest =
   | { kind: 'promote'; request: PromotionRequest }
@@ -72,17 +75,28 @@ export async function promoteOnForge(
       const request =
         what.kind === 'promote' ? { kind: what.kind, request: { ...what.request, home: repo } } : what;
       const snapshot = await readAcross(forge, repo, base, filesOf(config, request));
-      const inputs = {
+      // History of a file (a fileKey): in its own repository, at the commit its files were read at.
+      const read = (key: string, limit: number) => {
+        const { repo: own, path } = splitKey(key);
+        const at = own ?? repo;
+        return forge.fileHistory(at, path, snapshot.bases.get(at)?.sha ?? base, limit);
+      };
+      const inputs: PlanInputs = {
         files: snapshot.files,
         compareUrl: (r: string, a: string, b: string) => forge.compareUrl(r, a, b),
+        ...(await historyOf(config, what, read)),
       };
       const plan = planOf(config, request, inputs);
       const via = viaFor(config, request, plan);
       const outcomes: PromotionOutcome[] = [];
+      const keepNewer = what.kind !== 'rollback' && !(what.kind === 'promote' && what.request.allowDowngrade);
       for (const promotion of plan.apps) {
         const target = promotion.repo ?? repo;
         const at = snapshot.bases.get(target)!;
-        const outcome = await landPromotion(forge, target, at, promotion, via);
+        const history = inputs.history?.get(promotion.app);
+        const outcome = await landPromotion(forge, target, at, promotion, via, {
+          ...(keepNewer ? { keepNewer: { ...(history ? { history } : {}) } } : {}),
+        });
         deps.record?.('promotion', outcome.action);
         outcomes.push(outcome);
       }
@@ -95,6 +109,28 @@ export async function promoteOnForge(
 function viaFor(config: GantryConfig, what: ForgeRequest, plan: PromotionPlan): Via {
   if (what.kind === 'rollback') return 'pr';
   return viaOf(resolveDestination(config, plan.environment).env);
+}
+
+/**
+ * What orders the versions: for a promotion, the history of the environments up to the
+ * destination (and the source's lineage); for a release, the first environment's. A rollback
+ * reads its own. Calls: one fileHistory per location read, per app with a versioned artifact.
+ */
+async function historyOf(
+  config: GantryConfig,
+  what: ForgeRequest,
+  read: ReadHistory,
+): Promise<Pick<PlanInputs, 'history' | 'lineage'>> {
+  switch (what.kind) {
+    case 'promote':
+      return promotionHistory(config, what.request, read);
+    case 'release': {
+      const to = resolveDestination(config, what.request.to ?? firstEnvironment(config)).env.name;
+      return { history: (await readAppHistories(config, [what.request.app], [to], read)).history };
+    }
+    case 'rollback':
+      return {};
+  }
 }
 
 function filesOf(config: GantryConfig, what: ForgeRequest): string[] {

@@ -1,4 +1,3 @@
-import { expandPath } from '../core/config/paths.ts';
 import type { GantryConfig } from '../core/config/schema.ts';
 import { resolveDestination } from '../core/promote/environments.ts';
 import { fileKey } from '../core/promote/file-key.ts';
@@ -8,10 +7,11 @@ import {
   type PromotionRequest,
   planPromotion,
   promotionFiles,
+  selectApps,
 } from '../core/promote/plan.ts';
 import { resolveSources } from '../core/promote/sources.ts';
-import { readArtifact } from '../core/promote/updaters/index.ts';
 import type { FileSnapshot } from '../ports/forge.ts';
+import { historyEnvironments, type ReadHistory, readAppHistories } from './version-history.ts';
 
 /** Where a promotion reads its files, and optionally their history. */
 export interface PromotionSource {
@@ -23,12 +23,10 @@ export interface PromotionSource {
   ): Promise<Array<{ sha: string; subject: string; content: string | null }>>;
 }
 
-/** How far back the history of a source file is read to order non-semver versions. */
-export const HISTORY_DEPTH = 50;
-
 /**
  * Reads everything a promotion needs in one batch and plans it. Shared by the CLI (working
- * tree or a local commit) and the bot (a forge snapshot).
+ * tree or a local commit) and the bot (a forge snapshot). With history, versions are ordered
+ * by it and the PR that brought the source's version is named (lineage).
  */
 export async function planFromSource(
   config: GantryConfig,
@@ -39,40 +37,32 @@ export async function planFromSource(
   const snapshot = await source.read(promotionFiles(config, request));
   const inputs: PlanInputs = { files: snapshot.files, ...(compareUrl ? { compareUrl } : {}) };
   if (source.history)
-    Object.assign(inputs, await sourceHistory(config, request, source.history.bind(source)));
+    Object.assign(inputs, await promotionHistory(config, request, source.history.bind(source)));
   return { plan: planPromotion(config, request, inputs), snapshot };
 }
 
-/**
- * For each app, the tags its source file held over time (oldest first) and the PR that
- * brought the current one, read from the history of the app's first versioned artifact.
- */
-async function sourceHistory(
+/** The version history of every app the request moves, and the PR that brought each source version. */
+export async function promotionHistory(
   config: GantryConfig,
   request: PromotionRequest,
-  history: NonNullable<PromotionSource['history']>,
+  read: ReadHistory,
 ): Promise<Pick<PlanInputs, 'history' | 'lineage'>> {
   const destination = resolveDestination(config, request.to);
-  const tags = new Map<string, string[]>();
+  const apps = selectApps(config.apps ?? {}, request.apps);
+  const { history, newest } = await readAppHistories(
+    config,
+    apps,
+    historyEnvironments(config, destination.env.name),
+    read,
+  );
   const lineage = new Map<string, { number: number }>();
-  for (const [name, app] of Object.entries(config.apps ?? {})) {
-    if (request.apps?.length && !request.apps.includes(name)) continue;
-    const artifact = app.artifacts.find((a) => a.kind !== 'file');
-    if (!artifact) continue;
-    const location = firstSource(config, destination, request.from, app);
-    if (!location) continue;
-    const path = expandPath(artifact.path, { env: location.name, app: name });
-    const commits = await history(fileKey(location.repo, path), HISTORY_DEPTH);
-    const seen: string[] = [];
-    for (const commit of [...commits].reverse()) {
-      const tag = tagAt(artifact, path, commit.content);
-      if (tag !== undefined && seen[seen.length - 1] !== tag) seen.push(tag);
-    }
-    tags.set(name, seen);
-    const pr = commits[0] ? pullRequestOf(commits[0].subject) : undefined;
-    if (pr !== undefined) lineage.set(name, { number: pr });
+  for (const [app, byLocation] of newest) {
+    const source = firstSource(config, destination, request.from, config.apps![app]!);
+    const subject = source ? byLocation.get(source.name)?.subject : undefined;
+    const pr = subject === undefined ? undefined : pullRequestOf(subject);
+    if (pr !== undefined) lineage.set(app, { number: pr });
   }
-  return { history: tags, lineage };
+  return { history, lineage };
 }
 
 /** The source of the app's first destination location (the planner reports what is wrong). */
@@ -87,20 +77,6 @@ function firstSource(
     return locations[0] ? groups.get(locations[0].name)?.[0]?.[0] : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function tagAt(
-  artifact: Parameters<typeof readArtifact>[0],
-  path: string,
-  content: string | null,
-): string | undefined {
-  if (content === null) return undefined;
-  try {
-    const state = readArtifact(artifact, path, content);
-    return state.kind === 'version' ? state.version.tag : undefined;
-  } catch {
-    return undefined; // an old revision of the file may predate the current layout
   }
 }
 

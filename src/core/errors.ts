@@ -49,6 +49,22 @@ export class ValidationError extends GantryError {
   }
 }
 
+/** What lets a refused move through: a flag in the CLI, an explicit command in the bot. */
+export type Permit = 'downgrade' | 'unordered' | 'freeze';
+
+/**
+ * gantry understood the request and will not carry it out as asked: a downgrade, a version
+ * order it cannot know, a frozen environment, sources that disagree. Each entry says how to
+ * ask explicitly (`permit`); the message itself names no flag.
+ */
+export class RefusedError extends GantryError {
+  readonly permit: Permit | undefined;
+  constructor(message: string, permit?: Permit) {
+    super('refused', message);
+    this.permit = permit;
+  }
+}
+
 export class NotFoundError extends GantryError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('not_found', message, options);

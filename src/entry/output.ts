@@ -1,13 +1,16 @@
-/** Exit codes, the same for every command (documented in README). */
+/**
+ * Exit codes, the same for every command (docs/cli.md; test/cli/exit-codes.test.ts runs every
+ * command over its error cases).
+ */
 export const EXIT = {
   ok: 0,
-  /** Invalid input, failed check or failed analysis. */
+  /** Refused (downgrade, unknown order, freeze, …), invalid input, failed check or failed canary. */
   failed: 1,
   /** `analyze`: not enough data to decide. */
   inconclusive: 2,
-  /** Something broke: network, permissions, a bug. */
+  /** Something broke: network, permissions, a bug; `analyze`: anything that stops the analysis. */
   error: 3,
-  /** The command line itself is wrong. */
+  /** The command line itself is wrong: options, values, names that are not in the configuration. */
   usage: 64,
 } as const;
 

@@ -92,6 +92,8 @@ describe.each<ForgeKind>(['github', 'gitlab'])('ChatOps verbs on %s', (kind) => 
       'getPermission',
       'readFile', // .gantry/freeze.yml
       'readFiles', // every manifest, one batch
+      'fileHistory', // web in dev: orders versions, names the lineage
+      'fileHistory', // web in staging: a version it ran before is older
       'findPullRequest',
       'branchHead',
       'commit',

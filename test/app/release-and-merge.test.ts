@@ -103,6 +103,7 @@ describe('onRelease: a tag opens the release PR into the first environment', () 
       'defaultBranch', // GitOps repo
       'readFile', // GitOps .gantry.yml
       'readFiles', // every manifest, one batch
+      'fileHistory', // the app's file in dev: a release never moves it back
       'findPullRequest',
       'branchHead',
       'commit',

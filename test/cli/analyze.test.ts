@@ -172,12 +172,13 @@ describe('gantry analyze usage', () => {
       code: 3,
       stderr: `gantry analyze: ${noCanary} has no "canary:" section\n`,
     });
+    // An unknown environment is a usage error, 64, as in gantry promote.
     const unknown = gantry(['analyze', '--config', file, '--app', 'web', '--env', 'stagin', '--json']);
-    expect(unknown.code).toBe(3);
+    expect(unknown.code).toBe(64);
     expect(unknown.stderr).toBe(
-      'gantry analyze: "stagin" is not an environment or target (did you mean "staging"?); expected one of: staging, prod, prod/eu-west\n',
+      'gantry: "stagin" is not an environment or target (did you mean "staging"?); expected one of: staging, prod, prod/eu-west\n',
     );
-    expect(JSON.parse(unknown.stdout).error.code).toBe('validation');
+    expect(JSON.parse(unknown.stdout).error.code).toBe('usage');
     const token = writeConfig(
       config().replace('    timeout: 1s\n', '    auth: { type: bearer, tokenEnv: NO_SUCH_TOKEN_VAR }\n'),
     );

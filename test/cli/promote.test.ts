@@ -1,46 +1,41 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gantry, repoRoot } from '../support/cli.ts';
-
-const example = join(repoRoot, 'examples/gitops');
+import { gantry } from '../support/cli.ts';
+import { checkout, copy } from '../support/gitops-checkout.ts';
 
 /** A git checkout of examples/gitops with two commits of history in staging. */
-function checkout(): { dir: string; git: (...args: string[]) => string } {
-  const dir = mkdtempSync(join(tmpdir(), 'gantry-gitops-'));
-  cpSync(example, dir, { recursive: true });
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@e',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@e',
-      },
-    }).trimEnd();
-  git('init', '-q', '-b', 'main');
-  const worker = 'apps/worker/envs/staging/deployment.yaml';
-  const original = readFileSync(join(dir, worker), 'utf8');
-  // History: staging ran sha-41ab0d3, then sha-77aa001, then sha-9f2c1e7 (the current file).
-  writeFileSync(join(dir, worker), original.replace('sha-9f2c1e7', 'sha-41ab0d3'));
-  git('add', '-A');
-  git('commit', '-q', '-m', 'initial');
-  writeFileSync(join(dir, worker), original.replace('sha-9f2c1e7', 'sha-77aa001'));
-  git('commit', '-q', '-am', 'Promote worker to staging (#7)');
-  writeFileSync(join(dir, worker), original);
-  git('commit', '-q', '-am', 'Promote worker to staging (#9)');
-  return { dir, git };
-}
-
 describe('gantry promote', () => {
+  it('refuses a move whose order it cannot know, says why, and proceeds with a note when asked', () => {
+    const dir = copy(); // no git history: sha-41ab0d3 and sha-9f2c1e7 cannot be ordered
+    const refused = gantry(['promote', '--repo', dir, '--to', 'prod', '--app', 'worker']);
+    expect(refused).toMatchObject({
+      code: 1,
+      stderr:
+        'gantry: worker: prod/eu-west would move from sha-41ab0d3 to sha-9f2c1e7, and their order cannot be known: sha-9f2c1e7 and sha-41ab0d3 are not version numbers, and no git history was available to order them; pass --allow-unordered if you know the move is right\n',
+    });
+    const allowed = gantry([
+      'promote',
+      '--repo',
+      dir,
+      '--to',
+      'prod',
+      '--app',
+      'worker',
+      '--allow-unordered',
+    ]);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain(
+      '> prod/eu-west: moved from sha-41ab0d3 to sha-9f2c1e7 without a known order',
+    );
+  });
+
   it('prints titles, bodies and a unified diff by default, changing nothing', () => {
-    const result = gantry(['promote', '--repo', example, '--to', 'prod']);
-    expect(result.code).toBe(0);
+    const { dir, git } = checkout();
+    const result = gantry(['promote', '--repo', dir, '--to', 'prod']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(git('status', '--porcelain')).toBe('');
     expect(result.stdout).toContain('Title: Promote web to prod: 1.3.2 → 1.4.0');
     expect(result.stdout).toContain(
       '-  tag: "1.3.2"   # promoted by gantry\n+  tag: "1.4.0"   # promoted by gantry\n',
@@ -50,7 +45,16 @@ describe('gantry promote', () => {
   });
 
   it('gives the plan as JSON', () => {
-    const result = gantry(['promote', '--repo', example, '--to', 'prod/us-east', '--app', 'web', '--json']);
+    const result = gantry([
+      'promote',
+      '--repo',
+      checkout().dir,
+      '--to',
+      'prod/us-east',
+      '--app',
+      'web',
+      '--json',
+    ]);
     const plan = JSON.parse(result.stdout);
     expect(plan).toMatchObject({ mode: 'dry-run', environment: 'prod', empty: false, commits: [] });
     expect(plan.apps.map((a: { branch: string }) => a.branch)).toEqual(['gantry/prod/us-east/web']);
@@ -137,16 +141,16 @@ describe('gantry promote', () => {
     const refused = gantry(['promote', '--repo', dir, '--to', 'dev', '--from', 'staging', '--app', 'web']);
     // An explicit backport (staging → dev) is allowed, but never a move to an older version.
     expect(refused).toMatchObject({
-      code: 64,
+      code: 1,
       stderr:
-        'gantry: web: dev would move from 1.5.0-rc.1 back to 1.4.0, an older version; pass --allow-downgrade to roll back\n',
+        'gantry: web: dev would move from 1.5.0-rc.1 to 1.4.0, an older version (1.4.0 is older than 1.5.0-rc.1); pass --allow-downgrade to roll back\n',
     });
     const values = join(dir, 'apps/web/envs/staging/values.yaml');
     writeFileSync(values, readFileSync(values, 'utf8').replace('"1.4.0"', '"1.2.0"'));
     const downgrade = gantry(['promote', '--repo', dir, '--to', 'prod', '--app', 'web']);
-    expect(downgrade.code).toBe(64);
+    expect(downgrade.code).toBe(1);
     expect(downgrade.stderr).toBe(
-      'gantry: web: prod/eu-west would move from 1.3.2 back to 1.2.0, an older version; pass --allow-downgrade to roll back\n',
+      'gantry: web: prod/eu-west would move from 1.3.2 to 1.2.0, an older version (1.2.0 is older than 1.3.2); pass --allow-downgrade to roll back\n',
     );
     expect(gantry(['promote', '--repo', dir, '--to', 'prod', '--app', 'web', '--allow-downgrade']).code).toBe(
       0,
@@ -210,7 +214,7 @@ describe('gantry promote', () => {
     const { dir, git } = checkout();
     writeFileSync(join(dir, 'README.md'), 'edited\n');
     const result = gantry(['promote', '--repo', dir, '--to', 'prod', '--write', '--commit']);
-    expect(result.code).toBe(64);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /has uncommitted changes \(README\.md\); commit or stash them before --commit/,
     );
@@ -234,7 +238,8 @@ describe('gantry promote', () => {
 
 describe('gantry status', () => {
   it('prints the app × environment/target matrix', () => {
-    const result = gantry(['status', '--repo', example]);
+    const dir = copy(); // without the prod freeze window: the output does not depend on the day
+    const result = gantry(['status', '--repo', dir]);
     expect(result.stdout).toBe(
       [
         'app     dev          staging                    prod/eu-west  prod/us-east',
@@ -244,7 +249,9 @@ describe('gantry status', () => {
         '',
       ].join('\n'),
     );
-    const matrix = JSON.parse(gantry(['status', '--repo', example, '--json']).stdout);
+    expect(result.code).toBe(0);
+    const matrix = JSON.parse(gantry(['status', '--repo', dir, '--json']).stdout);
+    expect(matrix.freezes).toEqual([]);
     expect(matrix.columns).toEqual(['dev', 'staging', 'prod/eu-west', 'prod/us-east']);
     expect(matrix.rows[1].cells[2]).toEqual({ location: 'prod/eu-west', version: '1.3.2' });
   });

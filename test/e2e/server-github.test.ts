@@ -74,6 +74,16 @@ function tagPush(tag: string) {
 }
 
 describe('gantry serve: GitHub App', () => {
+  it('keeps the newest release when tag deliveries arrive newest first, 15 ms apart', async () => {
+    for (let patch = 12; patch >= 1; patch--) {
+      expect((await deliverGitHub(server.url, 'push', tagPush(`v5.0.${patch}`))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    await server.runner.idle();
+    expect(fake.pulls.map((p) => p.title)).toEqual(['Release web to dev: 1.5.0-rc.1 → 5.0.12']);
+    expect(parsePromotionBody(fake.pulls[0]!.body)!.targets[0]!.to).toEqual({ tag: '5.0.12' });
+  });
+
   it('answers a signed tag push with one release PR, and sends well-formed requests', async () => {
     const response = await deliverGitHub(server.url, 'push', tagPush('v1.6.0'));
     expect(response.status).toBe(200);

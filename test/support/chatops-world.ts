@@ -6,7 +6,7 @@ import { RecentCommands } from '../../src/app/recent-commands.ts';
 import { parseComment } from '../../src/core/command/parse.ts';
 import { fixedClock } from '../../src/ports/clock.ts';
 import type { PermissionLevel } from '../../src/ports/forge.ts';
-import { APP_REPO_CONFIG, exampleGitops } from './gitops-fixture.ts';
+import { APP_REPO_CONFIG, exampleGitops, seedExampleGitops } from './gitops-fixture.ts';
 import { MemoryForge } from './memory-forge.ts';
 
 export type ForgeKind = 'github' | 'gitlab';
@@ -27,7 +27,7 @@ export const FRIDAY_EVENING = '2026-11-27T16:00:00Z';
  */
 export function chatopsWorld(kind: ForgeKind, now = WEDNESDAY, files = exampleGitops()) {
   const forge = new MemoryForge(kind);
-  forge.seed(GITOPS, files);
+  seedExampleGitops(forge, GITOPS, files);
   forge.seed('shop/web', { '.gantry.yml': APP_REPO_CONFIG, Dockerfile: 'FROM scratch\n' });
   const pr = forge.addPullRequest(GITOPS, { head: 'feature/tweak', author: 'carol' });
   const clock = fixedClock(new Date(now));

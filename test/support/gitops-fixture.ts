@@ -22,3 +22,25 @@ build:
   images: [{ name: registry.example.com/shop/web }]
 deploy: { repo: shop/gitops, app: web, trigger: tag }
 `;
+
+/**
+ * examples/gitops on a forge with the history its versions imply: worker ran sha-41ab0d3 in
+ * dev and staging before sha-9f2c1e7, which is what orders these non-numeric tags (a single
+ * commit holding both could not say which is newer).
+ */
+export function seedExampleGitops(
+  forge: {
+    seed(repo: string, files: Record<string, string>): string;
+    push(repo: string, branch: string, files: Record<string, string>, message?: string): string;
+  },
+  repo: string,
+  files = exampleGitops(),
+): void {
+  const older = { ...files };
+  for (const env of ['dev', 'staging']) {
+    const path = `apps/worker/envs/${env}/deployment.yaml`;
+    if (older[path]) older[path] = older[path].replace('sha-9f2c1e7', 'sha-41ab0d3');
+  }
+  forge.seed(repo, older);
+  forge.push(repo, 'main', files, 'Release worker sha-9f2c1e7 (#3)');
+}

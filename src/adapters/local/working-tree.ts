@@ -31,14 +31,36 @@ export class WorkingTree {
     options: { createDirectories?: boolean } = {},
   ): Promise<void> {
     if (options.createDirectories) {
-      for (const update of updates) {
-        const unsafe = unsafePathReason(update.path);
-        if (unsafe) throw new ValidationError(`${update.path}: path ${unsafe}`);
-        await mkdir(dirname(join(this.dir, update.path)), { recursive: true });
-      }
+      await this.checkWritable(updates.map((u) => u.path));
+      for (const update of updates) await mkdir(dirname(join(this.dir, update.path)), { recursive: true });
     }
     for (const update of updates) await this.check(update.path, true);
     for (const update of updates) await writeFile(join(this.dir, update.path), update.after);
+  }
+
+  /**
+   * Refuses exactly what `writeFiles(…, { createDirectories: true })` would refuse, writing
+   * nothing: a dry run checks with it. The nearest existing directory on each path must
+   * really be inside the repository (so no directory is ever made through a link).
+   */
+  async checkWritable(paths: readonly string[]): Promise<void> {
+    const root = await realpath(this.dir);
+    for (const path of paths) {
+      const unsafe = unsafePathReason(path);
+      if (unsafe) throw new ValidationError(`${path}: path ${unsafe}`);
+      let dir = dirname(join(this.dir, path));
+      let real: string | undefined;
+      while (real === undefined) {
+        real = await realpath(dir).catch(() => undefined);
+        if (real === undefined) dir = dirname(dir);
+      }
+      const inside = relative(root, real);
+      if (inside.startsWith(`..${sep}`) || inside === '..')
+        throw new ValidationError(`${path}: leads outside ${this.dir}`);
+      if (real === (await realpath(dirname(join(this.dir, path))).catch(() => undefined))) {
+        await this.check(path, true);
+      }
+    }
   }
 
   private async read(path: string): Promise<string | null> {

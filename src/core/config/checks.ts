@@ -110,6 +110,16 @@ function checkApps(config: GantryConfig): SemanticIssue[] {
         });
       }
     });
+    (app.with ?? []).forEach((other, j) => {
+      const path = ['apps', name, 'with', j];
+      if (other === name) issues.push({ path, message: `app "${name}" is always promoted with itself` });
+      else if (!names.includes(other)) {
+        issues.push({
+          path,
+          message: `"${other}" is not an app${didYouMean(other, names)}; expected one of: ${names.join(', ')}`,
+        });
+      }
+    });
     const seen = new Set<string>();
     app.artifacts.forEach((artifact, j) => {
       const path = ['apps', name, 'artifacts', j, 'path'];

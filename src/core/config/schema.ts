@@ -138,6 +138,12 @@ const app = strictObject({
     .describe(
       "This app's own targets in an environment, replacing the environment's: { prod: [prod] } for one prod file beside apps with prod-eu and prod-us.",
     ),
+  with: z
+    .array(name)
+    .optional()
+    .describe(
+      'Apps promoted along with this one, e.g. an app of `file` artifacts only (its settings), which never moves unless named.',
+    ),
 });
 
 const accessLevel = z.enum(['guest', 'reporter', 'developer', 'maintainer', 'owner']);

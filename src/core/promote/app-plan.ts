@@ -1,14 +1,14 @@
 import { expandPath } from '../config/paths.ts';
 import type { AppConfig } from '../config/schema.ts';
-import { UsageError, ValidationError } from '../errors.ts';
-import { type ArtifactState, formatVersion, type Version } from './artifact-state.ts';
+import { RefusedError, ValidationError } from '../errors.ts';
+import { type ArtifactState, filesHash, formatVersion, type Version } from './artifact-state.ts';
 import { promotionBranch } from './branch-name.ts';
 import type { Location } from './environments.ts';
 import { fileKey, showKey } from './file-key.ts';
 import type { AppPromotion, FileUpdate, PlanInputs } from './plan.ts';
 import { type PromotionMetadata, renderPromotionBody } from './pr-body.ts';
 import { baseFiles, forEntry, updateArtifact } from './updaters/index.ts';
-import { compareVersions, skippedVersions } from './version-order.ts';
+import { judgeMove, skippedVersions } from './version-order.ts';
 
 export interface AppChange {
   verb: 'Promote' | 'Release' | 'Rollback';
@@ -24,6 +24,8 @@ export interface AppChange {
   sourceFor(location: Location): { name: string; states: (ArtifactState | undefined)[] };
   inputs: PlanInputs;
   allowDowngrade: boolean;
+  /** Proceed (with a note) when the order of two versions cannot be known. */
+  allowUnordered?: boolean;
   notes: string[];
   /** A rollback: the PR whose merge it undoes (kept in the metadata). */
   rollbackOf?: { number: number; url?: string };
@@ -45,6 +47,8 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     const source = change.sourceFor(location);
     let changed = false;
     let from: Version | undefined;
+    const before: Array<{ template: string; content: string } | null> = [];
+    const after: Array<{ template: string; content: string }> = [];
     app.artifacts.forEach((artifact, i) => {
       const state = source.states[i];
       if (state === undefined) return;
@@ -60,6 +64,8 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
       const written = forEntry(`apps.${name}.artifacts[${i}] in ${location.name}`, () =>
         updateArtifact(artifact, showKey(key), current ?? '', state, bases),
       );
+      before.push(current === null ? null : { template: artifact.path, content: current });
+      after.push({ template: artifact.path, content: written.content });
       if (from === undefined && written.previous?.kind === 'version') from = written.previous.version;
       if (written.content === current) return;
       changed = true;
@@ -72,22 +78,23 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     });
     if (!changed) continue;
     const to = primaryVersion(source.states) ?? {};
-    const order = from ? compareVersions(to, from, history) : 1;
-    if (order !== undefined && order < 0 && !change.allowDowngrade) {
-      throw new UsageError(
-        `${name}: ${location.name} would move from ${formatVersion(from)} back to ${formatVersion(to)}, an older version; pass --allow-downgrade to roll back`,
-      );
-    }
-    if (order === undefined && from) {
-      notes.push(
-        `${location.name}: the order of ${formatVersion(from)} and ${formatVersion(to)} is unknown (not semver, not both in ${source.name}'s history).`,
-      );
-    }
+    const move = from && (to.tag || to.digest) ? judgeMove(location.name, from, to, history) : undefined;
+    if (move && change.verb !== 'Rollback') checkMove(change, location.name, from!, to, move, notes);
+    // A file-only app has no version: its PR row shows the hashes `gantry status` shows.
+    const files = isFileOnly(app)
+      ? {
+          files: {
+            ...(before.every((b) => b !== null) ? { from: filesHash(before as typeof after) } : {}),
+            to: filesHash(after),
+          },
+        }
+      : {};
     targets.push({
       target: location.name,
       ...(from ? { from } : {}),
       to,
-      skipped: skippedVersions(from, to, history),
+      ...files,
+      skipped: move?.kind === 'forward' ? skippedVersions(from, to, history) : [],
     });
   }
   if (targets.length === 0) return undefined;
@@ -121,6 +128,32 @@ export function planAppChange(change: AppChange): AppPromotion | undefined {
     updates,
     notes,
   };
+}
+
+/** An app of `file` artifacts only (a verbatim settings.yml): it moves only when named. */
+export function isFileOnly(app: AppConfig): boolean {
+  return app.artifacts.every((a) => a.kind === 'file');
+}
+
+/** Refuses a move back or a move of unknown order unless the change allows it (a rollback always may). */
+function checkMove(
+  change: AppChange,
+  location: string,
+  from: Version,
+  to: Version,
+  move: ReturnType<typeof judgeMove>,
+  notes: string[],
+): void {
+  const what = `${change.name}: ${location} would move from ${formatVersion(from)} to ${formatVersion(to)}`;
+  if (move.kind === 'older' && !change.allowDowngrade)
+    throw new RefusedError(`${what}, an older version (${move.why})`, 'downgrade');
+  if (move.kind === 'unordered') {
+    if (!change.allowUnordered)
+      throw new RefusedError(`${what}, and their order cannot be known: ${move.why}`, 'unordered');
+    notes.push(
+      `${location}: moved from ${formatVersion(from)} to ${formatVersion(to)} without a known order (${move.why}).`,
+    );
+  }
 }
 
 export function primaryVersion(states: readonly (ArtifactState | undefined)[]): Version | undefined {

@@ -25,3 +25,26 @@ export function sameState(a: ArtifactState, b: ArtifactState): boolean {
     return a.version.tag === b.version.tag && a.version.digest === b.version.digest;
   return false;
 }
+
+/**
+ * A short fingerprint of a file's content (FNV-1a, 32 bits, hex): enough for a person to see
+ * which files are equal in `gantry status` and in messages; not a security hash.
+ */
+export function contentHash(content: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(content)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** `1.4.0` for a version, `file a1b2c3d4` for a whole file (its content hash). */
+export function describeState(state: ArtifactState): string {
+  return state.kind === 'version' ? formatVersion(state.version) : `file ${contentHash(state.content)}`;
+}
+
+/** One hash over an app's files (template path and content of each): what status and PRs show. */
+export function filesHash(files: ReadonlyArray<{ template: string; content: string }>): string {
+  return contentHash(files.map((f) => `${f.template}\0${f.content}`).join('\0'));
+}

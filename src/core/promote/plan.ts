@@ -3,13 +3,16 @@ import type { AppConfig, GantryConfig } from '../config/schema.ts';
 import { UsageError, ValidationError } from '../errors.ts';
 import { dependencyOrder } from '../graph.ts';
 import { didYouMean } from '../text/did-you-mean.ts';
-import { planAppChange } from './app-plan.ts';
+import { isFileOnly, planAppChange } from './app-plan.ts';
 import { type Destination, type Location, resolveDestination } from './environments.ts';
 import { fileKey } from './file-key.ts';
 import type { PromotionMetadata } from './pr-body.ts';
 import { chooseSource, memoStates } from './source-states.ts';
 import { resolveSources, type Sources } from './sources.ts';
 import { basePaths } from './updaters/index.ts';
+import type { HistoryInput } from './version-order.ts';
+
+export { isFileOnly };
 
 export interface PromotionRequest {
   /** Environment (`prod`: all its targets) or one target (`prod/eu-west`). */
@@ -22,13 +25,15 @@ export interface PromotionRequest {
   allowDowngrade?: boolean;
   /** The repository holding .gantry.yml: recorded in PRs opened in another one. */
   home?: string;
+  /** Allow a move whose version order cannot be known (it gets a note instead). */
+  allowUnordered?: boolean;
 }
 
 export interface PlanInputs {
   /** Content of every file `promotionFiles` lists, by `fileKey` (null: the file does not exist). */
   files: ReadonlyMap<string, string | null>;
-  /** Per app: tags in the order they reached the source environment, oldest first. */
-  history?: ReadonlyMap<string, readonly string[]>;
+  /** Per app: the tags each location held over time (`VersionHistory`), to order versions. */
+  history?: ReadonlyMap<string, HistoryInput>;
   /** Per app: the PR that brought the source's version into the source environment. */
   lineage?: ReadonlyMap<string, { number: number; url?: string }>;
   /** Link to compare two tags of an app repository (the forge knows how). */
@@ -133,6 +138,11 @@ export function planPromotion(
   if (blocked.length && promotions.length === 0 && unchanged.length === 0) throw blocked[0]!.error;
   const sourceName = request.from ?? afterText(destination);
   const target = request.to;
+  const leftOut = Object.keys(config.apps ?? {}).filter((n) => !apps.some(([a]) => a === n));
+  const fileOnly = leftOut.filter((n) => isFileOnly(config.apps![n]!) && !request.apps?.length);
+  const aside = fileOnly.length
+    ? `; not included (files only, promoted only when named with --app or listed in another app's with:): ${fileOnly.join(', ')}`
+    : '';
   const summary = promotions.length
     ? `${promotions.length} promotion(s) from ${sourceName} to ${target}: ${promotions.map((p) => p.app).join(', ')}`
     : `nothing to promote: ${target} already matches ${sourceName} for ${unchanged.join(', ') || 'every app'}`;
@@ -147,7 +157,7 @@ export function planPromotion(
     ...(absent.length ? { absent } : {}),
     ...(blocked.length ? { blocked: blocked.map(({ app, reason }) => ({ app, reason })) } : {}),
     empty: promotions.length === 0,
-    summary: summary + blockedText,
+    summary: summary + aside + blockedText,
   };
 }
 
@@ -166,9 +176,28 @@ function resolveRequest(config: GantryConfig, request: PromotionRequest) {
       );
   }
   const destination = resolveDestination(config, request.to);
-  const selected = request.apps?.length ? names.filter((n) => request.apps!.includes(n)) : names;
+  const selected = selectApps(all, request.apps);
   const ordered = dependencyOrder(selected, (n) => all[n]?.dependsOn ?? []);
   return { apps: ordered.map((n) => [n, all[n]!] as const), destination };
+}
+
+/**
+ * The apps a request moves: the named ones, else every app with a version (file-only apps
+ * never move by default: their files are often per-environment), plus, transitively, the apps
+ * each of those lists in `with:`.
+ */
+export function selectApps(all: Record<string, AppConfig>, named: readonly string[] | undefined): string[] {
+  const names = Object.keys(all);
+  const chosen = new Set(named?.length ? named : names.filter((n) => !isFileOnly(all[n]!)));
+  const queue = [...chosen];
+  while (queue.length) {
+    for (const other of all[queue.pop()!]?.with ?? []) {
+      if (!all[other] || chosen.has(other)) continue;
+      chosen.add(other);
+      queue.push(other);
+    }
+  }
+  return names.filter((n) => chosen.has(n));
 }
 
 /** One PR per destination repository (an environment's targets may live in several). */
@@ -183,11 +212,11 @@ function planApp(
 ): AppPromotion[] {
   // Source states are read once per source location, however many targets copy from it.
   const read = memoStates(name, app, inputs.files);
-  const history = inputs.history?.get(name) ?? [];
+  const history = inputs.history?.get(name);
   const chosen = new Map(
     sources.locations.map((l) => [
       l.name,
-      chooseSource(name, sources.groups.get(l.name) ?? [], read, sources.rule, history),
+      chooseSource(name, app, sources.groups.get(l.name) ?? [], read, sources.rule, history),
     ]),
   );
   const from = request.from ?? [...new Set([...chosen.values()].map((c) => c.environment))].join(', ');
@@ -205,6 +234,7 @@ function planApp(
       sourceFor: (location) => chosen.get(location.name)!,
       inputs,
       allowDowngrade: request.allowDowngrade === true,
+      allowUnordered: request.allowUnordered === true,
       notes: [...sources.notes, ...dependencyNotes(config, name, app, request)],
       ...(repo && request.home && repo !== request.home ? { home: request.home } : {}),
     });
@@ -219,7 +249,7 @@ function dependencyNotes(
   app: AppConfig,
   request: PromotionRequest,
 ): string[] {
-  const selected = request.apps?.length ? request.apps : Object.keys(config.apps ?? {});
+  const selected = selectApps(config.apps ?? {}, request.apps);
   return (app.dependsOn ?? [])
     .filter((dep) => !selected.includes(dep))
     .map(

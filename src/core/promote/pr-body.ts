@@ -12,7 +12,14 @@ export interface PromotionMetadata {
   environment: string;
   /** Where the versions came from: an environment or one of its targets. */
   source: string;
-  targets: Array<{ target: string; from?: Version; to: Version; skipped: string[] }>;
+  targets: Array<{
+    target: string;
+    from?: Version;
+    to: Version;
+    skipped: string[];
+    /** An app of `file` artifacts only: short hashes of its files before and after (as `gantry status` shows). */
+    files?: { from?: string; to: string };
+  }>;
   /** The PR that brought the version into the source environment, when known. */
   lineage?: { number: number; url?: string };
   /** Set on a rollback PR: the PR whose merge it undoes. A rollback is never rolled back itself. */
@@ -35,8 +42,14 @@ const MARKER = 'gantry:promotion:v1';
 export function renderPromotionBody(model: PromotionBodyModel): string {
   const { metadata } = model;
   const rows = metadata.targets.map((t) => {
-    const from = t.from ? formatVersion(t.from) : '—';
-    const to = formatVersion(t.to);
+    const from = t.files
+      ? t.files.from
+        ? `file ${t.files.from}`
+        : 'new file'
+      : t.from
+        ? formatVersion(t.from)
+        : '—';
+    const to = t.files ? `file ${t.files.to}` : formatVersion(t.to);
     const changes =
       model.compare && t.from?.tag && t.to.tag ? link('compare', model.compare(t.from.tag, t.to.tag)) : '';
     return `| ${cell(metadata.app)} | ${cell(t.target)} | ${cell(from)} | ${cell(to)} | ${changes} |`;

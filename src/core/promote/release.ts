@@ -7,6 +7,7 @@ import type { Version } from './artifact-state.ts';
 import { appDestination, environments, resolveDestination } from './environments.ts';
 import { fileKey } from './file-key.ts';
 import type { PlanInputs, PromotionPlan } from './plan.ts';
+import { basePaths } from './updaters/index.ts';
 
 export interface ReleaseRequest {
   app: string;
@@ -30,7 +31,11 @@ export function releaseFiles(config: GantryConfig, request: ReleaseRequest): str
   return appDestination(destination, app).flatMap((l) =>
     app.artifacts
       .filter((a) => a.kind !== 'file')
-      .map((a) => fileKey(l.repo, expandPath(a.path, { env: l.name, app: request.app }))),
+      .flatMap((a) => {
+        // Base files too (layered values): a key inherited there is written into the env's file.
+        const values = { env: l.name, app: request.app };
+        return [expandPath(a.path, values), ...basePaths(a, values)].map((p) => fileKey(l.repo, p));
+      }),
   );
 }
 
@@ -65,8 +70,9 @@ export function planRelease(
       locations: locations.filter((l) => l.repo === repo),
       sourceFor: () => ({ name: request.source, states }),
       inputs,
-      // A release follows the tag pushed: an older tag pushed later is a deliberate re-release.
-      allowDowngrade: true,
+      // Tags arrive out of order (deliveries race): an older tag never replaces a newer version.
+      // Going back is a rollback (`/gantry rollback`), never a side effect of a late delivery.
+      allowDowngrade: false,
       notes: [],
     });
     return promotion ? [repo ? { ...promotion, repo } : promotion] : [];

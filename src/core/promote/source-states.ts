@@ -1,12 +1,12 @@
 import { expandPath } from '../config/paths.ts';
 import type { AppConfig, Artifact } from '../config/schema.ts';
-import { UsageError, ValidationError } from '../errors.ts';
+import { RefusedError, ValidationError } from '../errors.ts';
 import { primaryVersion } from './app-plan.ts';
-import { type ArtifactState, formatVersion, sameState } from './artifact-state.ts';
+import { type ArtifactState, describeState, formatVersion, sameState } from './artifact-state.ts';
 import type { Location } from './environments.ts';
 import { fileKey, showKey } from './file-key.ts';
 import { type BaseFile, baseFiles, forEntry, readArtifact } from './updaters/index.ts';
-import { compareVersions } from './version-order.ts';
+import { compareVersions, type HistoryInput } from './version-order.ts';
 
 export type ReadStates = (location: Location) => ArtifactState[];
 
@@ -30,7 +30,7 @@ export function memoStates(
     if (!states) {
       states = app.artifacts.map((a, i) => {
         const values = { env: location.name, app: name };
-        return forEntry(`apps.${name}.artifacts[${i}]`, () =>
+        return forEntry(`apps.${name}.artifacts[${i}] in ${location.name}, the source`, () =>
           readState(
             a,
             fileKey(location.repo, expandPath(a.path, values)),
@@ -52,18 +52,19 @@ export function memoStates(
  */
 export function chooseSource(
   name: string,
+  app: AppConfig,
   groups: Location[][],
   read: ReadStates,
   rule: 'any' | 'all',
-  history: readonly string[],
+  history: HistoryInput | undefined,
 ): ChosenSource {
   if (groups.length === 0)
     throw new ValidationError(`${name}: lives in none of the environments it would be promoted from`);
-  const picks = groups.map((group) => agreeing(name, group, read));
+  const picks = groups.map((group) => agreeing(name, app, group, read));
   if (rule === 'all') {
     const differs = picks.findIndex((p) => p.states.some((s, i) => !sameState(s!, picks[0]!.states[i]!)));
     if (differs > 0) {
-      throw new UsageError(
+      throw new RefusedError(
         `${name}: "from: all" needs the sources to agree, but ${show(picks[0]!)} and ${show(picks[differs]!)}`,
       );
     }
@@ -79,13 +80,16 @@ export function chooseSource(
 }
 
 /** The source location to copy from; several candidates must hold the same states. */
-function agreeing(name: string, candidates: Location[], read: ReadStates): ChosenSource {
+function agreeing(name: string, app: AppConfig, candidates: Location[], read: ReadStates): ChosenSource {
   const states = candidates.map(read);
   const differs = states.findIndex((s) => s.some((state, i) => !sameState(state, states[0]![i]!)));
   if (differs > 0) {
-    const at = (i: number) => `${candidates[i]!.name} has ${formatVersion(primaryVersion(states[i]!))}`;
-    throw new UsageError(
-      `${name}: the source targets disagree (${at(0)}, ${at(differs)}); promote from one of them with --from`,
+    // Name the file and the config entry that differ: a file-only artifact has no version to show.
+    const artifact = states[differs]!.findIndex((state, i) => !sameState(state, states[0]![i]!));
+    const at = (i: number) =>
+      `${showKey(fileKey(candidates[i]!.repo, expandPath(app.artifacts[artifact]!.path, { env: candidates[i]!.name, app: name })))} has ${describeState(states[i]![artifact]!)}`;
+    throw new RefusedError(
+      `${name}: the source targets disagree on apps.${name}.artifacts[${artifact}]: ${at(0)}, ${at(differs)}; promote from one of them with --from ${candidates[0]!.name}`,
     );
   }
   return { name: candidates[0]!.name, environment: candidates[0]!.environment, states: states[0]! };

@@ -63,8 +63,11 @@ export function resolveSources(
   }
   const after = afterOf(env);
   if (after.length === 0) {
+    const next = environments(config)
+      .filter((e) => afterOf(e).includes(env.name))
+      .map((e) => e.name);
     throw new UsageError(
-      `"${env.name}" is a first environment (no "after"); nothing promotes into it — pass --from`,
+      `"${env.name}" is a first environment: versions reach it by release (a tag)${next.length ? `; promote into ${next.join(' or ')}, which comes after it` : ''}, or copy from another place with --from`,
     );
   }
   const sourceEnvs = after.map((name) => environments(config).find((e) => e.name === name)!);

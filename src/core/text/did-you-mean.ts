@@ -34,7 +34,18 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   const reach = Math.max(1, Math.floor(word.length / 3));
-  return bestDistance <= reach ? best : undefined;
+  if (bestDistance <= reach) return best;
+  return onlyExtension(lower, candidates);
+}
+
+/**
+ * The one candidate whose first dash-separated parts are the word (`helm` → `helm-value`),
+ * for words of three letters or more; none when several candidates would fit.
+ */
+function onlyExtension(lower: string, candidates: Iterable<string>): string | undefined {
+  if (lower.length < 3) return undefined;
+  const fits = [...candidates].filter((c) => c.toLowerCase().startsWith(`${lower}-`));
+  return fits.length === 1 ? fits[0] : undefined;
 }
 
 /** ` (did you mean "x"?)` or the empty string. */

@@ -7,14 +7,15 @@ import { GITLAB_COMPONENT } from '../../core/build/defaults.ts';
 import { parseActionRef } from '../../core/build/github-workflow.ts';
 import { parseIncludeSource } from '../../core/build/gitlab-include.ts';
 import { PLATFORMS, type Platform } from '../../core/build/validate-job.ts';
-import { ConfigError, formatIssue, UsageError, ValidationError } from '../../core/errors.ts';
+import { ConfigError, formatIssue, NotFoundError, UsageError, ValidationError } from '../../core/errors.ts';
 import { didYouMean } from '../../core/text/did-you-mean.ts';
 import { EXIT, type Io, json } from '../output.ts';
+import { configPathIn } from './repo-config.ts';
 
 interface RenderOptions {
   platform: string;
   repo: string;
-  config: string;
+  config?: string;
   write?: boolean;
   check?: boolean;
   json?: boolean;
@@ -41,7 +42,10 @@ export function registerCi(program: Command, io: Io, exit: (code: number) => voi
     )
     .requiredOption('--platform <platform>', `gitlab or github`)
     .option('--repo <dir>', 'repository working tree', '.')
-    .option('--config <file>', 'configuration file, relative to --repo', '.gantry.yml')
+    .option(
+      '--config <file>',
+      'configuration file, relative to --repo (default: .gantry.yml, or discover Dockerfiles without one)',
+    )
     .option('--write', 'write the changed file(s) instead of printing them')
     .option('--check', 'change nothing; exit 1 when the CI config is not up to date')
     .option('--json', 'machine-readable result')
@@ -64,14 +68,21 @@ export function registerCi(program: Command, io: Io, exit: (code: number) => voi
       const include = options.include === undefined ? undefined : parseIncludeSource(options.include);
       const action = options.action === undefined ? undefined : parseActionRef(options.action);
       const source = await workingTreeSource(options.repo);
+      const configPath = options.config ?? '.gantry.yml';
+      // A file named on the command line must exist: falling back to discovery would build
+      // something other than what the named file says.
+      if (options.config !== undefined && (await source.readFile(configPath)) === null)
+        throw new NotFoundError(
+          `${configPath}: no such file in ${options.repo} (--config is relative to --repo)`,
+        );
       let result: RenderCiResult;
       try {
         result = await renderCi({
           platform,
           source,
           version,
-          configPath: options.config,
-          resolveExtends: diskExtendsResolver(`${options.repo}/${options.config}`),
+          configPath,
+          resolveExtends: diskExtendsResolver(configPathIn(options.repo, configPath)),
           ...(include && { include }),
           ...(action && { action }),
           ...(options.actionSha !== undefined && { actionSha: options.actionSha }),

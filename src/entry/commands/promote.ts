@@ -3,10 +3,15 @@ import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { LocalForge } from '../../adapters/local/local-forge.ts';
 import { planFromSource } from '../../app/promote.ts';
-import { UsageError } from '../../core/errors.ts';
+import type { GantryConfig } from '../../core/config/schema.ts';
+import { RefusedError, UsageError } from '../../core/errors.ts';
+import { describeFreeze, frozen } from '../../core/freeze/frozen.ts';
+import { FREEZE_FILE, readFreezeState } from '../../core/freeze/state.ts';
 import { commitMessage } from '../../core/promote/commit-message.ts';
+import { resolveDestination } from '../../core/promote/environments.ts';
 import { splitKey } from '../../core/promote/file-key.ts';
 import type { AppPromotion, PromotionPlan } from '../../core/promote/plan.ts';
+import { systemClock } from '../../ports/clock.ts';
 import { EXIT, type Io, json } from '../output.ts';
 import { loadRepoConfig } from './repo-config.ts';
 import { parseRepoDir, WorkingTrees } from './repo-dirs.ts';
@@ -21,6 +26,8 @@ interface PromoteOptions {
   write?: boolean;
   commit?: boolean;
   allowDowngrade?: boolean;
+  allowUnordered?: boolean;
+  ignoreFreeze?: boolean;
   json?: boolean;
   repoDir: Map<string, string>;
 }
@@ -51,7 +58,12 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
       '--commit',
       'with --write: one commit per app on gantry/<env>/<app> (the working tree stays as is)',
     )
-    .option('--allow-downgrade', 'allow moving an environment to an older version (rollback)')
+    .option(
+      '--allow-downgrade',
+      'allow moving an environment to an older version, or one it ran before (rollback)',
+    )
+    .option('--allow-unordered', 'allow a move whose version order cannot be known (noted in the PR)')
+    .option('--ignore-freeze', 'promote into an environment inside a freeze window or /gantry freeze')
     .option('--json', 'machine-readable plan')
     .action(async (options: PromoteOptions) => {
       if (options.dryRun && (options.write || options.commit))
@@ -64,8 +76,11 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
         ...(options.from ? { from: options.from } : {}),
         apps: options.app,
         allowDowngrade: options.allowDowngrade === true,
+        allowUnordered: options.allowUnordered === true,
       };
       const forge = new LocalForge(dir);
+      const tree = new WorkingTrees(dir, options.repoDir);
+      const freeze = await checkFreeze(config, options.to, tree, options.ignoreFreeze === true);
       let plan: PromotionPlan;
       const commits: Array<{ app: string; branch: string; sha: string }> = [];
       const isRepo = await forge.isRepositoryRoot();
@@ -73,10 +88,10 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
         if (options.repoDir.size)
           throw new UsageError('--commit works in one checkout; --repo-dir is for --dry-run and --write');
         if (!isRepo)
-          throw new UsageError(`${dir} is not the top directory of a git repository; --commit needs one`);
+          throw new RefusedError(`${dir} is not the top directory of a git repository; --commit needs one`);
         const dirty = await forge.dirtyPaths();
         if (dirty.length) {
-          throw new UsageError(
+          throw new RefusedError(
             `${dir} has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them before --commit`,
           );
         }
@@ -97,7 +112,6 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
           commits.push({ app: app.app, branch: app.branch, sha });
         }
       } else {
-        const tree = new WorkingTrees(dir, options.repoDir);
         ({ plan } = await planFromSource(config, request, {
           read: (paths) => tree.readFiles(paths),
           ...(isRepo
@@ -108,10 +122,15 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
               }
             : {}),
         }));
-        if (options.write) await tree.writeFiles(plan.apps.flatMap((a) => a.updates));
+        // A dry run refuses exactly what --write would: the same checks, nothing written.
+        const updates = plan.apps.flatMap((a) => a.updates);
+        if (options.write) await tree.writeFiles(updates, { createDirectories: true });
+        else await tree.checkWritable(updates);
       }
       const mode = options.commit ? 'commit' : options.write ? 'write' : 'dry-run';
-      if (options.json) io.out(json({ mode, ...serialise(plan), commits }));
+      if (freeze) io.err(`gantry: warning: ${freeze}; promoting anyway (--ignore-freeze)`);
+      if (options.json)
+        io.out(json({ mode, ...serialise(plan), commits, ...(freeze ? { ignoredFreeze: freeze } : {}) }));
       else io.out(describe(plan, mode, commits));
       // The other apps went ahead; the blocked ones are a failure to look at.
       for (const b of plan.blocked ?? []) io.err(`gantry: ${b.reason}`);
@@ -122,6 +141,25 @@ export function registerPromote(program: Command, io: Io, exit: (code: number) =
 /** A file as the diff names it: `path`, or `owner/repo:path` in another repository. */
 function shown(u: { repo?: string; path: string }): string {
   return u.repo ? `${u.repo}:${u.path}` : u.path;
+}
+
+/**
+ * Refuses a promotion into a frozen environment (a `freeze:` window, or `/gantry freeze` in
+ * .gantry/freeze.yml) as the bot does, unless `--ignore-freeze`: then says what it ignored.
+ */
+async function checkFreeze(
+  config: GantryConfig,
+  to: string,
+  tree: WorkingTrees,
+  ignore: boolean,
+): Promise<string | undefined> {
+  const { env } = resolveDestination(config, to);
+  const state = readFreezeState((await tree.readFiles([FREEZE_FILE])).files.get(FREEZE_FILE) ?? null);
+  const freeze = frozen(env, state, systemClock.now());
+  if (!freeze.frozen) return undefined;
+  const what = `${env.name} is ${describeFreeze(freeze)}`;
+  if (!ignore) throw new RefusedError(what, 'freeze');
+  return what;
 }
 
 function diffOf(app: AppPromotion): string {

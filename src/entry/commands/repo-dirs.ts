@@ -38,10 +38,16 @@ export class WorkingTrees {
     return { sha: 'working-tree', files };
   }
 
-  async writeFiles(updates: readonly FileUpdate[]): Promise<void> {
-    const byRepo = new Map<string | undefined, FileUpdate[]>();
-    for (const u of updates) byRepo.set(u.repo, [...(byRepo.get(u.repo) ?? []), u]);
-    for (const [repo, list] of byRepo) await this.#tree(repo).writeFiles(list);
+  async writeFiles(
+    updates: readonly FileUpdate[],
+    options: { createDirectories?: boolean } = {},
+  ): Promise<void> {
+    for (const [repo, list] of byRepo(updates)) await this.#tree(repo).writeFiles(list, options);
+  }
+
+  /** Refuses what `writeFiles(…, { createDirectories: true })` would, writing nothing (dry runs). */
+  async checkWritable(updates: readonly FileUpdate[]): Promise<void> {
+    for (const [repo, list] of byRepo(updates)) await this.#tree(repo).checkWritable(list.map((u) => u.path));
   }
 
   #tree(repo: string | undefined): WorkingTree {
@@ -51,4 +57,10 @@ export class WorkingTrees {
       throw new UsageError(`an environment lives in ${repo}: pass --repo-dir ${repo}=<its checkout>`);
     return tree;
   }
+}
+
+function byRepo(updates: readonly FileUpdate[]): Map<string | undefined, FileUpdate[]> {
+  const out = new Map<string | undefined, FileUpdate[]>();
+  for (const u of updates) out.set(u.repo, [...(out.get(u.repo) ?? []), u]);
+  return out;
 }

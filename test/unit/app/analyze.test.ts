@@ -6,7 +6,7 @@ import { prometheusOptions } from '../../../src/adapters/prometheus/options.ts';
 import { analyze, BUDGET_MARGIN_MS } from '../../../src/app/analyze.ts';
 import { mapLimit } from '../../../src/app/map-limit.ts';
 import { parseConfig } from '../../../src/core/config/index.ts';
-import { MetricsError, ValidationError } from '../../../src/core/errors.ts';
+import { MetricsError, UsageError } from '../../../src/core/errors.ts';
 import { fixedClock } from '../../../src/ports/clock.ts';
 import type { Metrics, RangeQuery, Series } from '../../../src/ports/metrics.ts';
 
@@ -310,7 +310,7 @@ describe('analyze use case', () => {
         ...fields,
       });
     await expect(run({ app: 'wbe' })).rejects.toThrow(
-      new ValidationError('"wbe" is not an app (did you mean "web"?); expected one of: web'),
+      new UsageError('"wbe" is not an app (did you mean "web"?); expected one of: web'),
     );
     await expect(run({ environment: 'prod/eu' })).rejects.toThrow(
       /"prod\/eu" is not an environment or target/,

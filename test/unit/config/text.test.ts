@@ -14,6 +14,11 @@ describe('did you mean', () => {
   it('suggests only candidates within reach', () => {
     expect(closest('stagin', ['dev', 'staging', 'prod'])).toBe('staging');
     expect(closest('xyz', ['dev', 'staging', 'prod'])).toBeUndefined();
+    // A word that is the first part of exactly one name: `kind: helm` means helm-value.
+    expect(closest('helm', ['kustomize-image', 'helm-value', 'image-ref', 'file'])).toBe('helm-value');
+    expect(closest('eu', ['staging-eu', 'prod-eu'])).toBeUndefined();
+    expect(closest('prod', ['prod-eu', 'prod-us'])).toBeUndefined();
+    expect(closest('st', ['staging'])).toBeUndefined();
   });
 });
 

@@ -98,7 +98,7 @@ describe('layered Helm values (base:)', () => {
     expect(() =>
       planPromotion(config, { to: 'production' }, { files: files('image:\n  tag: [0.5.0]\n', '') }),
     ).toThrow(
-      'helm-guestbook/values-staging.yaml:2: image.tag: expected a scalar value, found a list of 1 item(s); point `key:` at one item (e.g. image.tag[0] or image.tag[name=…]) (apps.guestbook.artifacts[0])',
+      'helm-guestbook/values-staging.yaml:2: image.tag: expected a scalar value, found a list of 1 item(s); point `key:` at one item (e.g. image.tag[0] or image.tag[name=…]) (apps.guestbook.artifacts[0] in staging, the source)',
     );
   });
 

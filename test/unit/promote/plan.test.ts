@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/core/config/index.ts';
-import { UsageError, ValidationError } from '../../../src/core/errors.ts';
+import { RefusedError, UsageError, ValidationError } from '../../../src/core/errors.ts';
 import { type PromotionRequest, planPromotion, promotionFiles } from '../../../src/core/promote/plan.ts';
 import { parsePromotionBody } from '../../../src/core/promote/pr-body.ts';
 
@@ -123,8 +123,9 @@ describe('planPromotion', () => {
       'staging/us': { ...base['staging/us'], web: '1.2.0' },
     };
     expect(() => plan({ to: 'prod', apps: ['web'] }, repo(older))).toThrow(
-      new UsageError(
-        'web: prod/eu would move from 1.3.0 back to 1.2.0, an older version; pass --allow-downgrade to roll back',
+      new RefusedError(
+        'web: prod/eu would move from 1.3.0 to 1.2.0, an older version (1.2.0 is older than 1.3.0)',
+        'downgrade',
       ),
     );
     expect(plan({ to: 'prod', apps: ['web'], allowDowngrade: true }, repo(older)).apps[0]!.title).toBe(
@@ -151,8 +152,8 @@ describe('planPromotion', () => {
     expect(() => plan({ to: 'prod', apps: ['web'] }, repo(sha), { history: backwards })).toThrow(
       /an older version/,
     );
-    expect(plan({ to: 'prod', apps: ['web'] }, repo(sha)).apps[0]!.notes[0]).toMatch(
-      /order of sha-999 and sha-111 is unknown/,
+    expect(() => plan({ to: 'prod', apps: ['web'] }, repo(sha))).toThrow(
+      /sha-111 and sha-999 are not version numbers, and no git history was available to order them/,
     );
   });
 
@@ -175,7 +176,7 @@ describe('planPromotion', () => {
   it('refuses source targets that disagree, naming them', () => {
     const split = { ...base, 'staging/us': { ...base['staging/us'], api: '2.0.1' } };
     expect(() => plan({ to: 'prod/ap', apps: ['api'] }, repo(split))).toThrow(
-      'api: the source targets disagree (staging/eu has 2.0.0, staging/us has 2.0.1); promote from one of them with --from',
+      'api: the source targets disagree on apps.api.artifacts[0]: api/staging/eu/kustomization.yaml has 2.0.0, api/staging/us/kustomization.yaml has 2.0.1; promote from one of them with --from staging/eu',
     );
     expect(
       plan({ to: 'prod/ap', from: 'staging/us', apps: ['api'] }, repo(split)).apps[0]!.metadata.targets[0]!
@@ -190,13 +191,20 @@ describe('planPromotion', () => {
     expect(() => plan({ to: 'prod', apps: ['wbe'] })).toThrow('unknown app "wbe" (did you mean "web"?)');
     // A backport goes against the order of the environments: explicit, and still no downgrade.
     expect(() => plan({ to: 'staging', from: 'prod' })).toThrow(
-      'api: staging/eu would move from 2.0.0 back to 1.9.0, an older version',
+      'api: staging/eu would move from 2.0.0 to 1.9.0, an older version (1.9.0 is older than 2.0.0)',
     );
     expect(() => plan({ to: 'prod/eu', from: 'prod/eu' })).toThrow(
       '"prod/eu" is the destination itself; promote from another place',
     );
+    // The hint leads somewhere: the next environment, or an explicit --from (a backport, which
+    // is then judged like any move: here it would go back, so it is refused as a downgrade).
     expect(() => plan({ to: 'dev' })).toThrow(
-      '"dev" is a first environment (no "after"); nothing promotes into it — pass --from',
+      new UsageError(
+        '"dev" is a first environment: versions reach it by release (a tag); promote into staging, which comes after it, or copy from another place with --from',
+      ),
+    );
+    expect(() => plan({ to: 'dev', from: 'staging' })).toThrow(
+      'api: dev would move from 2.1.0 to 2.0.0, an older version (2.0.0 is older than 2.1.0)',
     );
   });
 
@@ -209,12 +217,12 @@ describe('planPromotion', () => {
     const noKey = repo(base);
     noKey.set('web/prod/eu/values.yaml', 'image:\n  repository: x\n');
     expect(() => plan({ to: 'prod', apps: ['web'] }, noKey)).toThrow(
-      'web/prod/eu/values.yaml: image.tag: not found: image has no key "tag" (it has keys "repository")',
+      'web/prod/eu/values.yaml: image.tag: not found: image has no key "tag" (it has keys "repository"); if the file inherits it from a shared values file, name that file in `base:` (apps.web.artifacts[0] in prod/eu)',
     );
     const broken = repo(base);
     broken.set('web/staging/eu/values.yaml', 'image:\n  tag: "1.4.0\n');
     expect(() => plan({ to: 'prod', apps: ['web'] }, broken)).toThrow(
-      /^web\/staging\/eu\/values\.yaml:\d+:\d+: malformed YAML/,
+      /^web\/staging\/eu\/values\.yaml:\d+:\d+: malformed YAML.* \(apps\.web\.artifacts\[0\] in staging\/eu, the source\)$/s,
     );
   });
 });

@@ -87,7 +87,8 @@ export function forEntry<T>(entry: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (!(error instanceof ValidationError) || error.message.includes(entry)) throw error;
+    // Named once: the innermost entry is the most precise.
+    if (!(error instanceof ValidationError) || error.message.includes('(apps.')) throw error;
     const Kind = error.constructor as new (message: string, options?: { cause?: unknown }) => ValidationError;
     throw new Kind(`${error.message} (${entry})`, { cause: error });
   }
