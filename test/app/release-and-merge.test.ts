@@ -95,6 +95,31 @@ describe('onRelease: a tag opens the release PR into the first environment', () 
     });
   });
 
+  it('refuses a release when the GitOps repository sets no apps.<app>.source, and counts it', async () => {
+    const { forge } = setup();
+    const files = exampleGitops();
+    files['.gantry.yml'] = files['.gantry.yml']!.replace('    source: shop/web\n', '');
+    forge.seed('shop/gitops', files);
+    const counted: string[] = [];
+    const warned: string[] = [];
+    const outcome = await onRelease(
+      {
+        ...setup().deps(),
+        forge,
+        forgeFor: async () => forge,
+        log: { ...noLog, warn: (_fields, message) => warned.push(message) },
+        record: (event, value) => counted.push(`${event}:${value}`),
+      },
+      tag(forge, 'v1.6.0'),
+    );
+    const detail =
+      'release of web from shop/web refused: shop/gitops sets no apps.web.source, so no repository may release it';
+    expect(outcome).toEqual({ action: 'refused', detail });
+    expect(warned).toEqual([detail]);
+    expect(counted).toEqual([`release-refused:${forge.kind}`]);
+    expect(forge.pullRequests).toEqual([]);
+  });
+
   it('costs a constant number of forge calls, whatever the number of files', async () => {
     const { forge, deps } = setup();
     await onRelease(deps(), tag(forge, 'v1.6.0'));

@@ -19,7 +19,10 @@ const key = appPrivateKey();
 /** The example GitOps repo as a monorepo: it also deploys itself as app `web`. */
 function monorepo(): Record<string, string> {
   const files = exampleGitops();
-  files['.gantry.yml'] += '\ndeploy: { repo: shop/gitops, app: web, trigger: tag }\n';
+  // Only apps.web.source may release web: here the GitOps repository itself.
+  files['.gantry.yml'] =
+    `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/gitops')}\n` +
+    'deploy: { repo: shop/gitops, app: web, trigger: tag }\n';
   return files;
 }
 

@@ -42,9 +42,9 @@ export const notFound: FakeResponse = {
 export class FakeGitHub {
   static readonly origin = 'https://api.github.test';
   readonly http = new FakeHttp([FakeGitHub.origin]);
-  readonly owner = 'shop';
-  readonly name = 'gitops';
-  readonly repositoryId = 'R_kgDOGantry';
+  readonly owner: string;
+  readonly name: string;
+  readonly repositoryId: string;
   readonly viewer = 'gantry[bot]';
   readonly git: FakeGit;
   readonly pulls: FakePull[] = [];
@@ -65,13 +65,33 @@ export class FakeGitHub {
   readonly withheld = new Set<string>();
   #nextId = 1000;
 
-  constructor(files: Record<string, string>) {
+  /** `repository`: another repository than shop/gitops, to mount beside it (`mount`). */
+  constructor(files: Record<string, string>, repository = 'shop/gitops') {
+    [this.owner, this.name] = repository.split('/') as [string, string];
+    this.repositoryId = repository === 'shop/gitops' ? 'R_kgDOGantry' : `R_kgDO${this.owner}${this.name}`;
     this.git = new FakeGit(files);
     this.#routes();
   }
 
   get fullName(): string {
     return `${this.owner}/${this.name}`;
+  }
+
+  /** Whether a request is about this fake's repository (REST path, or GraphQL owner/name). */
+  serves(request: RecordedRequest): boolean {
+    if (request.path === `/repos/${this.fullName}` || request.path.startsWith(`/repos/${this.fullName}/`))
+      return true;
+    const variables = (request.body as { variables?: Record<string, unknown> } | undefined)?.variables;
+    return (
+      request.path === '/graphql' &&
+      ((variables?.owner === this.owner && variables?.name === this.name) ||
+        variables?.repositoryId === this.repositoryId)
+    );
+  }
+
+  /** Another repository on the same GitHub: its requests are answered by `other`. */
+  mount(other: FakeGitHub): void {
+    this.http.mount(other.http, (request) => other.serves(request));
   }
 
   /** An Octokit from gantry's factory, aimed at this fake (no throttling pauses, no retries). */

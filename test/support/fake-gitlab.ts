@@ -46,8 +46,8 @@ export const badRequest = (message: string): FakeResponse => ({ status: 400, bod
 export class FakeGitLab {
   static readonly origin = 'https://gitlab.test';
   readonly http = new FakeHttp([FakeGitLab.origin]);
-  readonly project = 'shop/platform/gitops';
-  readonly projectId = 42;
+  readonly project: string;
+  readonly projectId: number;
   readonly self = { id: 77, username: 'gantry-bot' };
   readonly git: FakeGit;
   readonly mergeRequests: FakeMergeRequest[] = [];
@@ -64,8 +64,11 @@ export class FakeGitLab {
   readonly root: string;
   #nextId = 500;
 
-  constructor(files: Record<string, string>, root = '') {
+  /** `project`: another project than shop/platform/gitops (id 42), to mount beside it (`mount`). */
+  constructor(files: Record<string, string>, root = '', project = 'shop/platform/gitops', projectId = 42) {
     this.root = root;
+    this.project = project;
+    this.projectId = projectId;
     this.git = new FakeGit(files);
     this.#routes();
   }
@@ -80,6 +83,25 @@ export class FakeGitLab {
       token: 'glpat-test',
       dispatcher: this.http.agent,
     });
+  }
+
+  /** Whether a request is about this fake's project (REST path by path or id, or GraphQL fullPath). */
+  serves(request: RecordedRequest): boolean {
+    const prefix = `${this.apiRoot}/projects/`;
+    if (request.path.startsWith(prefix)) {
+      const id = decodeURIComponent(request.path.slice(prefix.length).split('/')[0]!);
+      return id === this.project || id === String(this.projectId);
+    }
+    return (
+      request.path === `${this.root}/api/graphql` &&
+      (request.body as { variables?: Record<string, unknown> } | undefined)?.variables?.project ===
+        this.project
+    );
+  }
+
+  /** Another project on the same GitLab: its requests are answered by `other`. */
+  mount(other: FakeGitLab): void {
+    this.http.mount(other.http, (request) => other.serves(request));
   }
 
   newId(): number {

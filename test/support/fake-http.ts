@@ -68,6 +68,7 @@ export class FakeHttp {
   readonly requests: RecordedRequest[] = [];
   readonly unmatched: RecordedRequest[] = [];
   readonly #routes: Route[] = [];
+  readonly #mounts: { other: FakeHttp; matches: (request: RecordedRequest) => boolean }[] = [];
 
   constructor(origins: readonly string[]) {
     this.agent.disableNetConnect();
@@ -91,14 +92,18 @@ export class FakeHttp {
             body: parseBody(options.body, headers),
             headers,
           };
-          this.requests.push(request);
-          const response = this.#dispatch(request);
+          const mounted = this.#mounts.find((m) => m.matches(request));
+          const owner = mounted ? mounted.other : this;
+          owner.requests.push(request);
+          const response = owner.#dispatch(request);
           // A string body with its own content type is sent as is (raw file endpoints).
-          const raw = typeof response.body === 'string' && response.headers?.['content-type'];
+          const raw =
+            (typeof response.body === 'string' || response.body instanceof Uint8Array) &&
+            response.headers?.['content-type'];
           return {
             statusCode: response.status ?? 200,
             data: raw
-              ? (response.body as string)
+              ? (response.body as string | Buffer)
               : response.body === undefined
                 ? ''
                 : JSON.stringify(response.body),
@@ -114,6 +119,15 @@ export class FakeHttp {
   /** Adds a route; a later route for the same request wins, so tests can override defaults. */
   on(method: string, template: string, handler: Handler): this {
     this.#routes.unshift({ method: method.toUpperCase(), ...compile(template), handler });
+    return this;
+  }
+
+  /**
+   * Requests `matches` picks are answered (and recorded) by `other`, as if one server held both:
+   * a second repository or project on the same forge origin.
+   */
+  mount(other: FakeHttp, matches: (request: RecordedRequest) => boolean): this {
+    this.#mounts.push({ other, matches });
     return this;
   }
 

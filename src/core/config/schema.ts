@@ -84,7 +84,11 @@ const artifact = z.discriminatedUnion('kind', [
 ]);
 
 const app = strictObject({
-  source: repo.optional().describe('The application repository, for compare links and changelogs.'),
+  source: repo
+    .optional()
+    .describe(
+      'The application repository: the only one whose tags the bot releases into this app (required for bot releases), and the target of compare links.',
+    ),
   artifacts: z.array(artifact).min(1, 'expected at least one artifact'),
   dependsOn: z.array(name).optional().describe('Apps promoted before this one.'),
 });

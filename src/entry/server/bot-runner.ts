@@ -49,7 +49,10 @@ export class BotRunner {
       clock: this.clock,
       log: this.log,
       lock: this.lock,
-      record: (_event, outcome) => this.telemetry.promotions.inc({ action: outcome }),
+      record: (event, outcome) =>
+        event === 'promotion'
+          ? this.telemetry.promotions.inc({ action: outcome })
+          : this.telemetry.releasesRefused.inc({ forge: outcome }),
     };
     // `/gantry canary` runs the watch's analysis now, when this server can reach Prometheus.
     if (this.services.metricsFor) {

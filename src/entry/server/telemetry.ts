@@ -30,7 +30,13 @@ export function createTelemetry() {
     labelNames: ['action'] as const,
     registers: [registry],
   });
-  return { registry, deliveries, duration, forgeCalls, promotions };
+  const releasesRefused = new Counter({
+    name: 'gantry_releases_refused_total',
+    help: "Releases refused because the releasing repository is not the app's apps.<app>.source",
+    labelNames: ['forge'] as const,
+    registers: [registry],
+  });
+  return { registry, deliveries, duration, forgeCalls, promotions, releasesRefused };
 }
 
 export type Telemetry = ReturnType<typeof createTelemetry>;
