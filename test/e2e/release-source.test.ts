@@ -97,14 +97,14 @@ deploy: { repo: shop/gitops, app: web, trigger: tag }
 
   it("refuses a tag of another organisation's installation and of a same-org repository: PR, branches untouched, counted", async () => {
     const { fake, evil, neighbour } = await world();
-    expect((await deliverGitHub(server!.url, 'push', tagPush(fake, 'v1.6.0', 1))).status).toBe(200);
+    expect((await deliverGitHub(server!.url, 'push', tagPush(fake, 'v1.6.0', 1))).status).toBe(202);
     await server!.runner.idle();
     expect(fake.pulls.map((p) => p.title)).toEqual(['Release web to dev: 1.5.0-rc.1 → 1.6.0']);
     const before = { body: fake.pulls[0]!.body, branches: new Map(fake.git.branches) };
     fake.http.reset();
 
-    expect((await deliverGitHub(server!.url, 'push', tagPush(evil, 'v2.0.0', 2))).status).toBe(200);
-    expect((await deliverGitHub(server!.url, 'push', tagPush(neighbour, 'v2.0.1', 1))).status).toBe(200);
+    expect((await deliverGitHub(server!.url, 'push', tagPush(evil, 'v2.0.0', 2))).status).toBe(202);
+    expect((await deliverGitHub(server!.url, 'push', tagPush(neighbour, 'v2.0.1', 1))).status).toBe(202);
     await server!.runner.idle();
 
     expect(fake.pulls.map((p) => [p.title, p.body])).toEqual([

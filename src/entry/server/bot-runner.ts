@@ -94,12 +94,18 @@ export class BotRunner {
         throw error;
       },
     );
-    this.#inFlight.add(running);
-    running.then(
-      () => this.#inFlight.delete(running),
-      () => this.#inFlight.delete(running),
-    );
+    this.track(running);
     return running;
+  }
+
+  /** Tracks work that is not one use case (a delivery handed to Probot) until it settles. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    work.then(
+      () => this.#inFlight.delete(work),
+      () => this.#inFlight.delete(work),
+    );
+    return work;
   }
 
   /** Resolves when no work is in flight (tests, and shutdown after `stopAccepting`). */

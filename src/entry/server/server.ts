@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
-import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import { Probot, ProbotOctokit } from 'probot';
 import { GitLabForge } from '../../adapters/gitlab/index.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { Forge } from '../../ports/forge.ts';
@@ -10,11 +10,13 @@ import type { Jobs } from '../../ports/jobs.ts';
 import { BotRunner } from './bot-runner.ts';
 import { botMetrics, createJobs, jobForges, watchCanaries } from './canary-jobs.ts';
 import { githubApp } from './github-app.ts';
+import { githubReceiver } from './github-receiver.ts';
 import { githubSetupHandler } from './github-setup.ts';
 import { gitlabReceiver } from './gitlab-receiver.ts';
 import { send } from './http.ts';
 import type { ServerSettings } from './settings.ts';
 import { createTelemetry } from './telemetry.ts';
+import { DEFAULT_LIMITS, WebhookGuard } from './webhook-guard.ts';
 
 /** gantry's version: onboarding PRs pin the include and the Action to `v<version>`. */
 const { version: VERSION } = JSON.parse(
@@ -25,7 +27,6 @@ const { version: VERSION } = JSON.parse(
 
 export const GITHUB_PATH = '/api/github/webhooks';
 export const GITLAB_PATH = '/api/gitlab/webhooks';
-export const MAX_GITHUB_BODY = 25 * 1024 * 1024;
 
 /** Test seams: where forge HTTP requests go, and the clock. */
 export interface ServerOptions {
@@ -79,6 +80,8 @@ export async function createGantryServer(
     jobs,
     metricsFor: botMetrics(options.env ?? process.env),
   });
+  // One guard for both routes: a source's rate and failures count across forges.
+  const guard = new WebhookGuard(settings.webhooks ?? DEFAULT_LIMITS);
   let probot: Probot | undefined;
   let github: Route;
   let setup: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | undefined;
@@ -94,11 +97,8 @@ export async function createGantryServer(
       // limits); tests against a fake switch that off.
       ...(options.githubThrottle === false ? { Octokit: UnthrottledOctokit } : {}),
     });
-    const middleware = await createNodeMiddleware(githubApp(runner), { probot, webhooksPath: GITHUB_PATH });
-    github = (request, response) =>
-      runner.accepting
-        ? middleware(request, response, () => send(response, 404, { error: 'not found' }))
-        : send(response, 503, { error: 'shutting down' });
+    await probot.load(githubApp(runner));
+    github = githubReceiver({ probot, secret: settings.github.secret, runner, guard });
   } else {
     setup = await githubSetupHandler({ host: settings.host, port: settings.port, log });
     github = (_request, response) =>
@@ -116,7 +116,7 @@ export async function createGantryServer(
     : undefined;
   const gitlab: Route | undefined =
     settings.gitlab && gitlabForge
-      ? gitlabReceiver({ forge: gitlabForge, secrets: settings.gitlab.secrets, runner })
+      ? gitlabReceiver({ forge: gitlabForge, secrets: settings.gitlab.secrets, runner, guard })
       : undefined;
 
   let listening = false;
@@ -130,16 +130,7 @@ export async function createGantryServer(
     }
     if (path === '/metrics')
       return send(response, 200, await telemetry.registry.metrics(), telemetry.registry.contentType);
-    if (path === GITHUB_PATH) {
-      // GitHub caps webhook payloads at 25 MB and always sends Content-Length; Probot reads the
-      // body whole, so anything bigger or unsized is refused before it is read.
-      const length = Number(request.headers['content-length'] ?? Number.NaN);
-      if (request.method === 'POST' && !Number.isFinite(length))
-        return send(response, 411, { error: 'Content-Length required' });
-      if (length > MAX_GITHUB_BODY)
-        return send(response, 413, { error: `body exceeds ${MAX_GITHUB_BODY} bytes` });
-      return github(request, response);
-    }
+    if (path === GITHUB_PATH) return github(request, response);
     if (path === GITLAB_PATH) {
       return gitlab
         ? gitlab(request, response)

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.ts';
+import { DEFAULT_LIMITS, type WebhookLimits } from './webhook-guard.ts';
 
 /** A GitLab webhook secret for every project under a path (`group`, `group/sub`, `group/sub/project`). */
 export interface GitLabSecret {
@@ -15,6 +16,8 @@ export interface ServerSettings {
   /** `botUsername`: the token's user, whose notes are never commands (GITLAB_BOT_USERNAME). */
   gitlab?: { url: string; token: string; secrets: GitLabSecret[]; botUsername?: string };
   redisUrl?: string;
+  /** Webhook edge limits (GANTRY_WEBHOOK_*); defaults when absent. */
+  webhooks?: WebhookLimits;
   /** The name `@<name> …` commands may use. */
   botName: string;
   logLevel: string;
@@ -67,8 +70,29 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
     ...(github ? { github } : {}),
     ...(gitlab ? { gitlab } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    webhooks: webhookLimits(env),
     botName: env.GANTRY_BOT_NAME ?? 'gantry',
     logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+/** GANTRY_WEBHOOK_RATE, _BURST, _AUTH_FAILURES, _BODIES, _BODY_BYTES (positive integers) and GANTRY_TRUST_PROXY=1. */
+function webhookLimits(env: Record<string, string | undefined>): WebhookLimits {
+  const int = (name: string, fallback: number) => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new UsageError(`${name}: expected a positive integer, got "${text}"`);
+    return value;
+  };
+  return {
+    ratePerSecond: int('GANTRY_WEBHOOK_RATE', DEFAULT_LIMITS.ratePerSecond),
+    burst: int('GANTRY_WEBHOOK_BURST', DEFAULT_LIMITS.burst),
+    failures: int('GANTRY_WEBHOOK_AUTH_FAILURES', DEFAULT_LIMITS.failures),
+    bodies: int('GANTRY_WEBHOOK_BODIES', DEFAULT_LIMITS.bodies),
+    bodyBytes: int('GANTRY_WEBHOOK_BODY_BYTES', DEFAULT_LIMITS.bodyBytes),
+    trustProxy: env.GANTRY_TRUST_PROXY === '1' || env.GANTRY_TRUST_PROXY === 'true',
   };
 }
 
