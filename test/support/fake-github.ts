@@ -1,5 +1,5 @@
 import { createGitHubOctokit, type GitHubClient } from '../../src/adapters/github/octokit.ts';
-import { type FakeFile, FakeGit } from './fake-git.ts';
+import { blobSha, type FakeFile, FakeGit } from './fake-git.ts';
 import { answerGraphql } from './fake-github-graphql.ts';
 import { githubReviewRoutes } from './fake-github-reviews.ts';
 import { FakeHttp, type FakeResponse, type RecordedRequest } from './fake-http.ts';
@@ -63,6 +63,11 @@ export class FakeGitHub {
   readonly teams = new Map<string, Map<string, 'active' | 'pending'>>();
   /** Paths whose text GraphQL withholds (as for binary or very large blobs). */
   readonly withheld = new Set<string>();
+  /**
+   * Paths stored in another encoding than UTF-8 (path → the bytes git holds): GraphQL withholds
+   * their text, as for binary blobs, and the blob API returns these bytes.
+   */
+  readonly legacy = new Map<string, Buffer>();
   #nextId = 1000;
 
   /** `repository`: another repository than shop/gitops, to mount beside it (`mount`). */
@@ -212,12 +217,19 @@ export class FakeGitHub {
     http.on('GET', `${repo}/git/blobs/:sha`, (_req, p) => {
       const content = this.git.blobs.get(p.sha!);
       if (content === undefined) return notFound;
+      const bytes =
+        [...this.legacy].find(([path]) =>
+          [...this.git.commits.keys()].some((c) => {
+            const file = this.git.filesAt(c).get(path);
+            return file !== undefined && blobSha(file.content) === p.sha;
+          }),
+        )?.[1] ?? Buffer.from(content);
       return {
         body: {
           ...exampleResponse<Json>('GET', '/repos/{owner}/{repo}/git/blobs/{file_sha}'),
           sha: p.sha,
-          content: Buffer.from(content).toString('base64'),
-          size: Buffer.byteLength(content),
+          content: bytes.toString('base64'),
+          size: bytes.length,
         },
       };
     });

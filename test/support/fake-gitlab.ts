@@ -59,6 +59,11 @@ export class FakeGitLab {
   readonly members = new Map<number, { access_level: number; state: string }>();
   /** Paths whose text GraphQL withholds (binary blobs). */
   readonly binary = new Set<string>();
+  /**
+   * Paths stored in another encoding than UTF-8 (path → the bytes git holds): GraphQL withholds
+   * their text (`rawTextBlob` null) and the raw endpoint returns these bytes as text/plain.
+   */
+  readonly legacy = new Map<string, Buffer>();
   /** Runs just before a commit is written: tests move branches here to lose races. */
   beforeCommit: (() => void) | undefined;
   readonly root: string;
@@ -198,7 +203,7 @@ export class FakeGitLab {
         const file = sha ? this.git.filesAt(sha).get(params.path!) : undefined;
         if (!file) return gitlabNotFound('File');
         return {
-          body: file.content,
+          body: this.legacy.get(params.path!) ?? file.content,
           headers: {
             'content-type': this.binary.has(params.path!)
               ? 'application/octet-stream'
