@@ -167,8 +167,16 @@ const labelMatchers = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
+const datasourceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected an http(s) URL or a datasource name')
+  .describe(
+    'A Prometheus datasource the bot declares: "default" (PROMETHEUS_URL) or <name> (GANTRY_PROMETHEUS_<NAME>_URL).',
+  );
+
 const prometheus = z.union([
   httpUrl,
+  datasourceName,
   strictObject({
     url: httpUrl,
     auth: z
