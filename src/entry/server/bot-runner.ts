@@ -14,6 +14,8 @@ import { instrumentForge, type Telemetry } from './telemetry.ts';
 /** Settings and services every use case of this server shares. */
 export type RunnerServices = Pick<ChatOpsDeps, 'botName' | 'ignoreAuthors' | 'build' | 'jobs' | 'metricsFor'>;
 
+type AnalyzeNowCall = Parameters<NonNullable<ChatOpsDeps['analyzeNow']>>[0];
+
 export class BotRunner {
   readonly telemetry: Telemetry;
   readonly log: Log;
@@ -53,28 +55,30 @@ export class BotRunner {
         event === 'promotion'
           ? this.telemetry.promotions.inc({ action: outcome })
           : this.telemetry.releasesRefused.inc({ forge: outcome }),
+      // `/gantry canary` runs the watch's analysis now, when this server can reach Prometheus.
+      ...(this.services.metricsFor
+        ? { analyzeNow: (request: AnalyzeNowCall) => this.#analyzeNow(deps, request) }
+        : {}),
     };
-    // `/gantry canary` runs the watch's analysis now, when this server can reach Prometheus.
-    if (this.services.metricsFor) {
-      deps.analyzeNow = async (request) => {
-        const result = await analyzeNow(
-          { ...deps, forge: instrumentForge(request.forge, this.telemetry) },
-          {
-            repo: request.repo,
-            number: request.number,
-            ...(request.app ? { app: request.app } : {}),
-            ...(request.environment ? { environment: request.environment } : {}),
-            ...(request.window ? { window: request.window } : {}),
-          },
-        );
-        return {
-          verdict: result.verdict,
-          summary: result.results.map((r) => r.summary).join('; '),
-          url: result.url,
-        };
-      };
-    }
     return deps;
+  }
+
+  async #analyzeNow(deps: ChatOpsDeps, request: AnalyzeNowCall) {
+    const result = await analyzeNow(
+      { ...deps, forge: instrumentForge(request.forge, this.telemetry) },
+      {
+        repo: request.repo,
+        number: request.number,
+        ...(request.app ? { app: request.app } : {}),
+        ...(request.environment ? { environment: request.environment } : {}),
+        ...(request.window ? { window: request.window } : {}),
+      },
+    );
+    return {
+      verdict: result.verdict,
+      summary: result.results.map((r) => r.summary).join('; '),
+      url: result.url,
+    };
   }
 
   /** Runs one delivery's work, counted and timed; its promise is tracked until settled. */
