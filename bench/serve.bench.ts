@@ -59,7 +59,7 @@ const signature = `sha256=${createHmac('sha256', secret).update(body).digest('he
 interface Target {
   child: ChildProcess;
   port: string;
-  usage(): Promise<{ cpuMicros: number; rssMiB: number }>;
+  usage(): Promise<{ cpuMicros: number; rssMiB: number; heapMiB: number }>;
   stop(): void;
 }
 
@@ -85,12 +85,21 @@ async function startTarget(kind: 'gantry' | 'bare'): Promise<Target> {
     port,
     usage: () =>
       new Promise((resolve) => {
-        child.once('message', (m: { cpu: NodeJS.CpuUsage; rss: number }) =>
-          resolve({ cpuMicros: m.cpu.user + m.cpu.system, rssMiB: m.rss / 1024 / 1024 }),
+        child.once('message', (m: { cpu: NodeJS.CpuUsage; rss: number; memory: NodeJS.MemoryUsage }) =>
+          resolve({
+            cpuMicros: m.cpu.user + m.cpu.system,
+            rssMiB: m.rss / 1024 / 1024,
+            heapMiB: m.memory.heapUsed / 1024 / 1024,
+          }),
         );
         child.send('usage');
       }),
-    stop: () => child.kill('SIGTERM'),
+    stop: () => {
+      child.kill('SIGTERM');
+      // A server still chewing through a flood may not get to its SIGTERM handler soon.
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      child.disconnect();
+    },
   };
 }
 
@@ -182,20 +191,23 @@ async function flood(kind: 'gantry' | 'bare', rounds = 5) {
   return { before: before.rssMiB, after: after.rssMiB, statuses: Object.fromEntries(statuses) };
 }
 
-async function soak(seconds: number) {
-  const target = await startTarget('gantry');
+async function soak(seconds: number, kind: 'gantry' | 'bare') {
+  const target = await startTarget(kind);
   await load(target.port, { amount: WARMUP });
   const samples: number[] = [(await target.usage()).rssMiB];
+  const heap: number[] = [(await target.usage()).heapMiB];
   const slice = Math.max(5, Math.round(seconds / 10));
   let delivered = 0;
   for (let elapsed = 0; elapsed < seconds; elapsed += slice) {
     const result = await load(target.port, { duration: Math.min(slice, seconds - elapsed) });
     delivered += result['2xx'];
-    samples.push((await target.usage()).rssMiB);
+    const usage = await target.usage();
+    samples.push(usage.rssMiB);
+    heap.push(usage.heapMiB);
   }
   target.stop();
   console.log(
-    `soak: gantry serve, ${delivered} deliveries in ${seconds} s; RSS (MiB) every ${slice} s: ${samples.map((s) => s.toFixed(0)).join(' ')}`,
+    `soak: ${kind}, ${delivered} deliveries in ${seconds} s; RSS (MiB) every ${slice} s: ${samples.map((s) => s.toFixed(0)).join(' ')}; heap used${process.env.BENCH_GC ? ' after GC' : ''}: ${heap.map((s) => s.toFixed(0)).join(' ')}`,
   );
   const tail = samples.slice(Math.ceil(samples.length / 2));
   console.log(
@@ -204,7 +216,9 @@ async function soak(seconds: number) {
 }
 
 if (SOAK_SECONDS > 0) {
-  await soak(SOAK_SECONDS);
+  // SOAK_KIND=bare soaks the bare Probot app instead, as the baseline; BENCH_GC=1 (with
+  // NODE_OPTIONS=--expose-gc) reads the heap after a full collection.
+  await soak(SOAK_SECONDS, process.env.SOAK_KIND === 'bare' ? 'bare' : 'gantry');
 } else if (process.env.FLOOD) {
   const gantry = await flood('gantry');
   const bare = await flood('bare');
