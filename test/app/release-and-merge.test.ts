@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BotDeps } from '../../src/app/deps.ts';
 import { noLog } from '../../src/app/deps.ts';
 import { KeyedLock } from '../../src/app/keyed-lock.ts';
+import { onConfigPush } from '../../src/app/on-config-push.ts';
 import { onMerged } from '../../src/app/on-merged.ts';
 import { onRelease } from '../../src/app/on-release.ts';
 import { parsePromotionBody } from '../../src/core/promote/pr-body.ts';
@@ -118,6 +119,18 @@ describe('onRelease: a tag opens the release PR into the first environment', () 
     expect(warned).toEqual([detail]);
     expect(counted).toEqual([`release-refused:${forge.kind}`]);
     expect(forge.pullRequests).toEqual([]);
+  });
+
+  it('says on the gantry/config status which apps no repository may release (no apps.<app>.source)', async () => {
+    const { forge, deps } = setup();
+    const files = exampleGitops();
+    files['.gantry.yml'] = files['.gantry.yml']!.replace('    source: shop/web\n', '');
+    forge.seed('shop/gitops', files);
+    const sha = forge.repos.get('shop/gitops')!.branches.get('main')!;
+    await onConfigPush(deps(), { repo: 'shop/gitops', branch: 'main', sha, changed: ['.gantry.yml'] });
+    expect(forge.statuses.map((s) => [s.state, s.description])).toEqual([
+      ['success', '.gantry.yml is valid; releases refused until apps.<app>.source is set: web'],
+    ]);
   });
 
   it('costs a constant number of forge calls, whatever the number of files', async () => {
