@@ -33,10 +33,8 @@ export function githubReceiver(options: {
     if (!runner.accepting) return refuse(response, 503, 'shutting down');
     if (!guard.admit(request, response)) return;
     const signature = request.headers['x-hub-signature-256'];
-    if (typeof signature !== 'string' || !SIGNATURE.test(signature)) {
-      guard.failed(request);
+    if (typeof signature !== 'string' || !SIGNATURE.test(signature))
       return refuse(response, 401, 'X-Hub-Signature-256 missing or malformed');
-    }
     const name = request.headers['x-github-event'];
     const id = request.headers['x-github-delivery'];
     if (typeof name !== 'string' || typeof id !== 'string' || !name || !id)
@@ -58,10 +56,8 @@ export function githubReceiver(options: {
     } finally {
       release();
     }
-    if (!sameSignature(signature, createHmac('sha256', secret).update(body).digest())) {
-      guard.failed(request);
+    if (!sameSignature(signature, createHmac('sha256', secret).update(body).digest()))
       return send(response, 401, { error: 'signature does not match' });
-    }
     let payload: unknown;
     try {
       payload = JSON.parse(utf8.decode(body));

@@ -33,10 +33,8 @@ export function gitlabReceiver(options: {
     if (!options.runner.accepting) return refuse(response, 503, 'shutting down');
     if (!guard.admit(request, response)) return;
     const given = request.headers['x-gitlab-token'];
-    if (typeof given !== 'string' || !options.secrets.some((s) => sameSecret(given, s.secret))) {
-      guard.failed(request);
-      return refuse(response, 401, 'X-Gitlab-Token does not match');
-    }
+    if (typeof given !== 'string' || !options.secrets.some((s) => sameSecret(given, s.secret)))
+      return guard.refuseUnauthenticated(request, response, 'X-Gitlab-Token does not match');
     const declared = request.headers['content-length'];
     const length = declared === undefined ? MAX_GITLAB_BODY : Number(declared);
     if (!Number.isSafeInteger(length) || length < 0)
@@ -58,10 +56,8 @@ export function gitlabReceiver(options: {
     // The token opened the door; it must also be the one that guards this project.
     const project = projectOf(payload);
     const expected = project === undefined ? undefined : secretFor(options.secrets, project);
-    if (expected === undefined || !sameSecret(given, expected)) {
-      guard.failed(request);
-      return send(response, 401, { error: 'X-Gitlab-Token does not match' });
-    }
+    if (expected === undefined || !sameSecret(given, expected))
+      return guard.refuseUnauthenticated(request, response, 'X-Gitlab-Token does not match');
     const header = String(request.headers['x-gitlab-event'] ?? '');
     const normalised = normaliseGitLab(header, payload);
     if ('ignored' in normalised) {

@@ -6,7 +6,10 @@ export interface WebhookLimits {
   /** Requests per second per source address, and the burst allowed above that rate. */
   ratePerSecond: number;
   burst: number;
-  /** Failed authentications per source address before it is refused for a while (refilled at 1 per 3 s). */
+  /**
+   * Failed GitLab authentications per source address after which its further failures are
+   * answered 429 (refilled at 1 per 3 s). A request with a valid token is never held back.
+   */
   failures: number;
   /** Bodies read at once, and their declared bytes together; past either, a delivery is answered 503. */
   bodies: number;
@@ -122,17 +125,21 @@ export class WebhookGuard {
     return last || request.socket.remoteAddress || 'unknown';
   }
 
-  /** Answers 429 and returns false when the source sent too many requests or failed too often. */
+  /** Answers 429 and returns false when the source sent too many requests. */
   admit(request: IncomingMessage, response: ServerResponse): boolean {
-    const source = this.source(request);
-    if (this.#failures.has(source) && this.#requests.take(source)) return true;
+    if (this.#requests.take(this.source(request))) return true;
     refuse(response, 429, 'too many requests from this address', { 'retry-after': '5' });
     return false;
   }
 
-  /** Counts a failed authentication against the request's source. */
-  failed(request: IncomingMessage): void {
-    this.#failures.take(this.source(request));
+  /**
+   * A failed authentication: 401, or 429 once the source has failed too often. Only for
+   * GitLab, whose token is checked from the headers: GitHub deliveries come from GitHub's shared
+   * addresses, and anyone's misconfigured hook must not lock out the App's own deliveries.
+   */
+  refuseUnauthenticated(request: IncomingMessage, response: ServerResponse, error: string): void {
+    if (this.#failures.take(this.source(request))) refuse(response, 401, error);
+    else refuse(response, 429, 'too many failed authentications from this address', { 'retry-after': '5' });
   }
 }
 
