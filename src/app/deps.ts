@@ -23,8 +23,8 @@ export interface BotDeps {
   log: Log;
   /** Serialises promotions of one repository: in this process, and across replicas with Redis. */
   lock: RepoLock;
-  /** Counts what the bot did, for /metrics. */
-  record?(event: 'promotion', outcome: string): void;
+  /** Counts what the bot did, for /metrics: promotions by outcome, refused releases by forge. */
+  record?(event: 'promotion' | 'release-refused', outcome: string): void;
   /** Where the CI config gantry proposes takes gantry from (onboarding, Dockerfile changes). */
   build?: BuildRefs;
   /** Durable delayed jobs: canary watches. Without, a merge into a canary environment is not watched. */

@@ -25,10 +25,18 @@ export async function onConfigPush(deps: BotDeps, event: DefaultBranchPush): Pro
   try {
     const config = await loadForgeConfig(deps.forge, event.repo, event.sha);
     if (!config) return ignored(`${DEFAULT_CONFIG_PATH} was removed`);
+    // Valid, but the bot refuses every release of an app whose source is not named: say so here.
+    const unsourced = Object.entries(config.apps ?? {})
+      .filter(([, app]) => !app.source)
+      .map(([name]) => name);
+    const valid = `${DEFAULT_CONFIG_PATH} is valid`;
+    const text = unsourced.length
+      ? `${valid}; releases refused until apps.<app>.source is set: ${unsourced.join(', ')}`
+      : valid;
     await deps.forge.setCommitStatus(event.repo, event.sha, {
       context: CONFIG_STATUS,
       state: 'success',
-      description: `${DEFAULT_CONFIG_PATH} is valid`,
+      description: text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text,
     });
     return { action: 'valid' };
   } catch (error) {

@@ -26,6 +26,23 @@ export function imageTagOf(gitTag: string, sha: string): string {
   return computeTags({ kind: 'tag', tag: gitTag, sha }).tags[0]!;
 }
 
+/** Why a release of `app` into `gitops` from `from` is refused, or undefined when `source` is `from`. */
+export function releaseRefusal(
+  source: RepoPath | undefined,
+  gitops: RepoPath,
+  app: string,
+  from: RepoPath,
+): string | undefined {
+  if (source === undefined) {
+    return `release of ${app} from ${from} refused: ${gitops} sets no apps.${app}.source, so no repository may release it`;
+  }
+  // Both forges treat repository paths case-insensitively.
+  if (source.toLowerCase() !== from.toLowerCase()) {
+    return `release of ${app} from ${from} refused: apps.${app}.source in ${gitops} is ${source}`;
+  }
+  return undefined;
+}
+
 /**
  * A tag in an app repository (or its successful pipeline, with `deploy.trigger: pipeline`):
  * open or update the release PR into the first environment of the app's GitOps repository.
@@ -40,6 +57,19 @@ export async function onRelease(deps: BotDeps, event: ReleaseEvent): Promise<Out
   const base = await gitops.defaultBranch(deploy.repo);
   const gitopsConfig = await loadForgeConfig(gitops, deploy.repo, base);
   if (!gitopsConfig) return ignored(`${deploy.repo} has no .gantry.yml`);
+  const refusal = releaseRefusal(
+    gitopsConfig.apps?.[deploy.app]?.source,
+    deploy.repo,
+    deploy.app,
+    event.repo,
+  );
+  if (refusal) {
+    // Any repository the bot can read may name any GitOps repository in its own `deploy:`;
+    // only the GitOps repository's `apps.<app>.source` says who may release the app.
+    deps.log.warn({ repo: event.repo, tag: event.tag, gitops: deploy.repo, app: deploy.app }, refusal);
+    deps.record?.('release-refused', deps.forge.kind);
+    return { action: 'refused', detail: refusal };
+  }
   const version = {
     tag: imageTagOf(event.tag, event.sha),
     ...(event.digest ? { digest: event.digest } : {}),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BotDeps } from '../../src/app/deps.ts';
 import { noLog } from '../../src/app/deps.ts';
 import { KeyedLock } from '../../src/app/keyed-lock.ts';
+import { onConfigPush } from '../../src/app/on-config-push.ts';
 import { onMerged } from '../../src/app/on-merged.ts';
 import { onRelease } from '../../src/app/on-release.ts';
 import { parsePromotionBody } from '../../src/core/promote/pr-body.ts';
@@ -93,6 +94,43 @@ describe('onRelease: a tag opens the release PR into the first environment', () 
     ).toMatchObject({
       action: 'created',
     });
+  });
+
+  it('refuses a release when the GitOps repository sets no apps.<app>.source, and counts it', async () => {
+    const { forge } = setup();
+    const files = exampleGitops();
+    files['.gantry.yml'] = files['.gantry.yml']!.replace('    source: shop/web\n', '');
+    forge.seed('shop/gitops', files);
+    const counted: string[] = [];
+    const warned: string[] = [];
+    const outcome = await onRelease(
+      {
+        ...setup().deps(),
+        forge,
+        forgeFor: async () => forge,
+        log: { ...noLog, warn: (_fields, message) => warned.push(message) },
+        record: (event, value) => counted.push(`${event}:${value}`),
+      },
+      tag(forge, 'v1.6.0'),
+    );
+    const detail =
+      'release of web from shop/web refused: shop/gitops sets no apps.web.source, so no repository may release it';
+    expect(outcome).toEqual({ action: 'refused', detail });
+    expect(warned).toEqual([detail]);
+    expect(counted).toEqual([`release-refused:${forge.kind}`]);
+    expect(forge.pullRequests).toEqual([]);
+  });
+
+  it('says on the gantry/config status which apps no repository may release (no apps.<app>.source)', async () => {
+    const { forge, deps } = setup();
+    const files = exampleGitops();
+    files['.gantry.yml'] = files['.gantry.yml']!.replace('    source: shop/web\n', '');
+    forge.seed('shop/gitops', files);
+    const sha = forge.repos.get('shop/gitops')!.branches.get('main')!;
+    await onConfigPush(deps(), { repo: 'shop/gitops', branch: 'main', sha, changed: ['.gantry.yml'] });
+    expect(forge.statuses.map((s) => [s.state, s.description])).toEqual([
+      ['success', '.gantry.yml is valid; releases refused until apps.<app>.source is set: web'],
+    ]);
   });
 
   it('costs a constant number of forge calls, whatever the number of files', async () => {

@@ -128,6 +128,8 @@ describe('gantry serve with REDIS_URL, killed mid-watch and started again', () =
       GITLAB_TOKEN: 'glpat-test',
       GITLAB_WEBHOOK_SECRET: SECRET,
       REDIS_URL: redis.url,
+      // The bot queries only datasources its operator declares.
+      PROMETHEUS_URL: prometheus.url,
     };
     const first = await serve(env);
     expect(first.output.text).toContain(`"jobs":"redis (BullMQ, durable) at ${redis.url}`);

@@ -18,7 +18,10 @@ afterAll(async () => {
 describe('gantry serve for GitHub with REDIS_URL', () => {
   it("delivers through BullMQ and paces GitHub writes with Probot's Redis-backed throttling (Bottleneck keys in Redis)", async () => {
     const files = exampleGitops();
-    files['.gantry.yml'] += '\ndeploy: { repo: shop/gitops, app: web, trigger: tag }\n';
+    // Only apps.web.source may release web: here the GitOps repository itself.
+    files['.gantry.yml'] =
+      `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/gitops')}\n` +
+      'deploy: { repo: shop/gitops, app: web, trigger: tag }\n';
     const fake = new FakeGitHub(files);
     fake.http.on('POST', '/app/installations/:id/access_tokens', () => ({
       status: 201,
@@ -49,7 +52,7 @@ describe('gantry serve for GitHub with REDIS_URL', () => {
     try {
       expect(
         (await deliverGitHub(server.url, 'push', githubTagPush(fake, 'v1.6.0'), { delivery: 'r-1' })).status,
-      ).toBe(200);
+      ).toBe(202);
       const deadline = Date.now() + 20_000;
       while (fake.pulls.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(fake.pulls.map((p) => p.head)).toEqual(['gantry/dev/web']);

@@ -48,7 +48,10 @@ function deliver(replica: GantryProcess, event: string, payload: unknown, id: st
 describe('three gantry serve replicas on one redis-server', () => {
   it('replays and concurrent deliveries: one branch, one MR, one comment; a replica killed mid-delivery: another finishes it', async () => {
     const files = exampleGitops();
-    files['.gantry.yml'] += '\ndeploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
+    // Only apps.web.source may release web: here the GitOps project itself.
+    files['.gantry.yml'] =
+      `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/platform/gitops')}\n` +
+      'deploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
     const fake = new FakeGitLab(files);
     for (const n of [0, 1, 2]) fake.tokens.add(`glpat-replica-${n}`);
     // The first create of the 1.7.0 MR hangs: whoever sends it is killed while it waits.
@@ -150,7 +153,10 @@ describe('three gantry serve replicas on one redis-server', () => {
 
   it('one replica, killed with SIGKILL while a delivery runs, started again: the accepted delivery runs', async () => {
     const files = exampleGitops();
-    files['.gantry.yml'] += '\ndeploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
+    // Only apps.web.source may release web: here the GitOps project itself.
+    files['.gantry.yml'] =
+      `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/platform/gitops')}\n` +
+      'deploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
     const fake = new FakeGitLab(files);
     let hung = false;
     let release: () => void = () => {};

@@ -30,7 +30,7 @@ async function release(method: string, path: string, faults: Fault[], delivery =
   const answer = await deliverGitHub(world.server.url, 'push', githubTagPush(world.fake, 'v1.6.0'), {
     delivery,
   });
-  expect(answer.status).toBe(200);
+  expect(answer.status).toBe(202);
   await world.server.runner.idle();
   return world.fake;
 }

@@ -19,7 +19,10 @@ const key = appPrivateKey();
 /** The example GitOps repo as a monorepo: it also deploys itself as app `web`. */
 function monorepo(): Record<string, string> {
   const files = exampleGitops();
-  files['.gantry.yml'] += '\ndeploy: { repo: shop/gitops, app: web, trigger: tag }\n';
+  // Only apps.web.source may release web: here the GitOps repository itself.
+  files['.gantry.yml'] =
+    `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/gitops')}\n` +
+    'deploy: { repo: shop/gitops, app: web, trigger: tag }\n';
   return files;
 }
 
@@ -76,7 +79,7 @@ function tagPush(tag: string) {
 describe('gantry serve: GitHub App', () => {
   it('keeps the newest release when tag deliveries arrive newest first, 15 ms apart', async () => {
     for (let patch = 12; patch >= 1; patch--) {
-      expect((await deliverGitHub(server.url, 'push', tagPush(`v5.0.${patch}`))).status).toBe(200);
+      expect((await deliverGitHub(server.url, 'push', tagPush(`v5.0.${patch}`))).status).toBe(202);
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
     await server.runner.idle();
@@ -86,7 +89,7 @@ describe('gantry serve: GitHub App', () => {
 
   it('answers a signed tag push with one release PR, and sends well-formed requests', async () => {
     const response = await deliverGitHub(server.url, 'push', tagPush('v1.6.0'));
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(202);
     await server.runner.idle();
     expect(fake.pulls.map((p) => [p.head, p.base, p.title])).toEqual([
       ['gantry/dev/web', 'main', 'Release web to dev: 1.5.0-rc.1 → 1.6.0'],
@@ -102,7 +105,7 @@ describe('gantry serve: GitHub App', () => {
   it('handles a replayed delivery and concurrent triggers as one: one branch, one PR', async () => {
     const payload = tagPush('v1.6.0');
     await deliverGitHub(server.url, 'push', payload, { delivery: 'same' });
-    // GitHub's 200 means accepted (a job); the work runs right after.
+    // Answered 202 once accepted as a job; the work runs right after.
     await server.runner.idle();
     const writes = () =>
       forgeCalls().filter(
@@ -112,7 +115,7 @@ describe('gantry serve: GitHub App', () => {
       );
     const afterFirst = writes().length;
     for (let i = 0; i < 3; i++)
-      expect((await deliverGitHub(server.url, 'push', payload, { delivery: 'same' })).status).toBe(200);
+      expect((await deliverGitHub(server.url, 'push', payload, { delivery: 'same' })).status).toBe(202);
     await Promise.all(Array.from({ length: 5 }, () => deliverGitHub(server.url, 'push', tagPush('v1.6.0'))));
     await server.runner.idle();
     expect(writes()).toHaveLength(afterFirst);
@@ -141,7 +144,7 @@ describe('gantry serve: GitHub App', () => {
       head: { ...payload.pull_request.head, ref: pr.head },
       base: { ...payload.pull_request.base, ref: 'main' },
     };
-    expect((await deliverGitHub(server.url, 'pull_request', payload)).status).toBe(200);
+    expect((await deliverGitHub(server.url, 'pull_request', payload)).status).toBe(202);
     await server.runner.idle();
     expect(fake.pulls.map((p) => p.head)).toEqual(['gantry/dev/web', 'gantry/staging/web']);
     expect(fake.comments.map((c) => c.issue)).toEqual([pr.number]);
@@ -253,7 +256,7 @@ describe('gantry serve: GitHub App', () => {
       'issue_comment',
       comment('mallory', '/gantry promote staging --app web', 9001),
     );
-    expect(denied.status).toBe(200);
+    expect(denied.status).toBe(202);
     await server.runner.idle();
     expect(pulls()).toEqual(['gantry/dev/web']);
     expect(fake.comments.at(-1)!.body).toMatch(/^😕/);

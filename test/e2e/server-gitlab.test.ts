@@ -26,7 +26,10 @@ let server: GantryServer;
 
 beforeEach(async () => {
   const files = exampleGitops();
-  files['.gantry.yml'] += '\ndeploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
+  // Only apps.web.source may release web: here the GitOps project itself.
+  files['.gantry.yml'] =
+    `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/platform/gitops')}\n` +
+    'deploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
   fake = new FakeGitLab(files);
   server = await createGantryServer(
     {

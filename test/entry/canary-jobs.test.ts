@@ -5,37 +5,81 @@ import { InProcessJobs } from '../../src/adapters/jobs/in-process.ts';
 import { parseConfig } from '../../src/core/config/index.ts';
 import { ValidationError } from '../../src/core/errors.ts';
 import { botMetrics, createJobs, jobForges } from '../../src/entry/server/canary-jobs.ts';
+import { readDatasources, resolveDatasource } from '../../src/entry/server/datasources.ts';
 import { FakeGitHub } from '../support/fake-github.ts';
 
-const canary = (auth: string) =>
+const canary = (prometheus: string) =>
   parseConfig({
     file: '.gantry.yml',
     content: `version: 1
 canary:
-  prometheus:
-    url: http://prometheus.test
-    auth: ${auth}
+  prometheus: ${prometheus}
   selectors: { canary: { track: canary }, baseline: { track: stable } }
   metrics: [{ name: m, query: "up{SELECTOR}" }]
 `,
   }).canary!;
 
-describe('Prometheus credentials for the bot', () => {
-  it('reads only PROMETHEUS_* variables, so a repository cannot ask for the bot’s other secrets', async () => {
-    const env = { PROMETHEUS_TOKEN: 'prom-secret', GITLAB_TOKEN: 'glpat-secret' };
+describe('Prometheus datasources of the bot', () => {
+  const env = {
+    PROMETHEUS_URL: 'http://prometheus.test/',
+    PROMETHEUS_TOKEN: 'prom-secret',
+    GANTRY_PROMETHEUS_EU_WEST_URL: 'https://eu.example.com/prom',
+    GANTRY_PROMETHEUS_EU_WEST_USERNAME: 'u',
+    GANTRY_PROMETHEUS_EU_WEST_PASSWORD: 'p',
+    GITLAB_TOKEN: 'glpat-secret',
+  };
+
+  it('declares default and named datasources, each with its own credentials', () => {
+    const sources = readDatasources(env);
+    expect([...sources.byName.values()]).toEqual([
+      { name: 'default', url: 'http://prometheus.test', authorization: 'Bearer prom-secret' },
+      { name: 'eu-west', url: 'https://eu.example.com/prom', authorization: `Basic ${btoa('u:p')}` },
+    ]);
+    expect(sources.allowUndeclared).toBe(false);
+  });
+
+  it('resolves a name or an equal URL to the datasource, and its credentials win over the file', () => {
+    const sources = readDatasources(env);
+    expect(resolveDatasource('eu-west', sources).headers).toEqual({ authorization: `Basic ${btoa('u:p')}` });
+    expect(
+      resolveDatasource(
+        {
+          url: 'http://prometheus.test',
+          auth: { type: 'bearer', tokenEnv: 'GITLAB_TOKEN' },
+          headers: { Authorization: 'x', 'X-Scope-OrgID': 't' },
+        },
+        sources,
+      ),
+    ).toEqual({
+      url: 'http://prometheus.test',
+      headers: { 'X-Scope-OrgID': 't', authorization: 'Bearer prom-secret' },
+    });
+  });
+
+  it('refuses undeclared URLs and unknown names, and never sends credentials to an undeclared URL', () => {
     const metricsFor = botMetrics(env);
-    expect(() => metricsFor(canary('{ type: bearer, tokenEnv: GITLAB_TOKEN }'))).toThrow(ValidationError);
-    expect(() => metricsFor(canary('{ type: bearer, tokenEnv: GITLAB_TOKEN }'))).toThrow(
-      'canary.prometheus.auth.tokenEnv: the bot reads credentials only from variables named PROMETHEUS_*; "GITLAB_TOKEN" is not one',
+    expect(() => metricsFor(canary('http://127.0.0.1:9090'))).toThrow(
+      'canary.prometheus: http://127.0.0.1:9090 is not a datasource this bot declares (declared: default, eu-west); name one, or ask the operator to declare it with GANTRY_PROMETHEUS_<NAME>_URL',
     );
+    expect(() => metricsFor(canary('us-east'))).toThrow(ValidationError);
+    const open = readDatasources({ ...env, GANTRY_PROMETHEUS_ALLOW_UNDECLARED: '1' });
+    expect(resolveDatasource('http://other.test', open)).toEqual({ url: 'http://other.test', headers: {} });
     expect(() =>
-      metricsFor(canary('{ type: basic, usernameEnv: PROMETHEUS_USER, passwordEnv: PRIVATE_KEY }')),
-    ).toThrow(/passwordEnv/);
-    expect(() => metricsFor(canary('{ type: bearer, tokenEnv: PROMETHEUS_OTHER }'))).toThrow(/not set/);
-    const metrics = metricsFor(canary('{ type: bearer, tokenEnv: PROMETHEUS_TOKEN }'));
-    expect(metrics.graphUrl(['up'], { start: new Date(0), end: new Date(60_000), stepSeconds: 15 })).toMatch(
-      /^http:\/\/prometheus\.test\/graph\?/,
+      resolveDatasource(
+        { url: 'http://other.test', auth: { type: 'bearer', tokenEnv: 'PROMETHEUS_TOKEN' } },
+        open,
+      ),
+    ).toThrow(/sends credentials only to the datasources it declares/);
+  });
+
+  it('refuses malformed declarations at start-up, naming the variable', () => {
+    expect(() => botMetrics({ PROMETHEUS_URL: 'ftp://x' })).toThrow(
+      'PROMETHEUS_URL: expected an http(s) URL, got "ftp://x"',
     );
+    expect(() => botMetrics({ PROMETHEUS_TOKEN: 't' })).toThrow(/PROMETHEUS_URL: required/);
+    expect(() =>
+      botMetrics({ GANTRY_PROMETHEUS_A_URL: 'http://a', GANTRY_PROMETHEUS_A_USERNAME: 'u' }),
+    ).toThrow(/set both for basic auth/);
   });
 });
 

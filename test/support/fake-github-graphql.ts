@@ -66,7 +66,7 @@ function files(fake: FakeGitHub, query: string, variables: Record<string, unknow
     const file = tree.get(String(path));
     const key = `f${alias[1]}`;
     if (file) {
-      const withheld = fake.withheld.has(String(path));
+      const withheld = fake.withheld.has(String(path)) || fake.legacy.has(String(path));
       object[key] = {
         mode: Number.parseInt(file.mode, 8),
         ...(withText

@@ -1,5 +1,5 @@
 import { createGitHubOctokit, type GitHubClient } from '../../src/adapters/github/octokit.ts';
-import { type FakeFile, FakeGit } from './fake-git.ts';
+import { blobSha, type FakeFile, FakeGit } from './fake-git.ts';
 import { answerGraphql } from './fake-github-graphql.ts';
 import { githubReviewRoutes } from './fake-github-reviews.ts';
 import { FakeHttp, type FakeResponse, type RecordedRequest } from './fake-http.ts';
@@ -46,9 +46,9 @@ export const notFound: FakeResponse = {
 export class FakeGitHub {
   static readonly origin = 'https://api.github.test';
   readonly http = new FakeHttp([FakeGitHub.origin]);
-  readonly owner = 'shop';
-  readonly name = 'gitops';
-  readonly repositoryId = 'R_kgDOGantry';
+  readonly owner: string;
+  readonly name: string;
+  readonly repositoryId: string;
   readonly viewer = 'gantry[bot]';
   readonly git: FakeGit;
   readonly pulls: FakePull[] = [];
@@ -69,15 +69,40 @@ export class FakeGitHub {
   readonly withheld = new Set<string>();
   /** The repository setting "Allow auto-merge". */
   allowAutoMerge = true;
+  /**
+   * Paths stored in another encoding than UTF-8 (path → the bytes git holds): GraphQL withholds
+   * their text, as for binary blobs, and the blob API returns these bytes.
+   */
+  readonly legacy = new Map<string, Buffer>();
   #nextId = 1000;
 
-  constructor(files: Record<string, string>) {
+  /** `repository`: another repository than shop/gitops, to mount beside it (`mount`). */
+  constructor(files: Record<string, string>, repository = 'shop/gitops') {
+    [this.owner, this.name] = repository.split('/') as [string, string];
+    this.repositoryId = repository === 'shop/gitops' ? 'R_kgDOGantry' : `R_kgDO${this.owner}${this.name}`;
     this.git = new FakeGit(files);
     this.#routes();
   }
 
   get fullName(): string {
     return `${this.owner}/${this.name}`;
+  }
+
+  /** Whether a request is about this fake's repository (REST path, or GraphQL owner/name). */
+  serves(request: RecordedRequest): boolean {
+    if (request.path === `/repos/${this.fullName}` || request.path.startsWith(`/repos/${this.fullName}/`))
+      return true;
+    const variables = (request.body as { variables?: Record<string, unknown> } | undefined)?.variables;
+    return (
+      request.path === '/graphql' &&
+      ((variables?.owner === this.owner && variables?.name === this.name) ||
+        variables?.repositoryId === this.repositoryId)
+    );
+  }
+
+  /** Another repository on the same GitHub: its requests are answered by `other`. */
+  mount(other: FakeGitHub): void {
+    this.http.mount(other.http, (request) => other.serves(request));
   }
 
   /** An Octokit from gantry's factory, aimed at this fake (no throttling pauses, no retries). */
@@ -245,12 +270,19 @@ export class FakeGitHub {
     http.on('GET', `${repo}/git/blobs/:sha`, (_req, p) => {
       const content = this.git.blobs.get(p.sha!);
       if (content === undefined) return notFound;
+      const bytes =
+        [...this.legacy].find(([path]) =>
+          [...this.git.commits.keys()].some((c) => {
+            const file = this.git.filesAt(c).get(path);
+            return file !== undefined && blobSha(file.content) === p.sha;
+          }),
+        )?.[1] ?? Buffer.from(content);
       return {
         body: {
           ...exampleResponse<Json>('GET', '/repos/{owner}/{repo}/git/blobs/{file_sha}'),
           sha: p.sha,
-          content: Buffer.from(content).toString('base64'),
-          size: Buffer.byteLength(content),
+          content: bytes.toString('base64'),
+          size: bytes.length,
         },
       };
     });

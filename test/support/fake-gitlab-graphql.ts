@@ -26,7 +26,9 @@ export function answerGitLabGraphql(fake: FakeGitLab, request: RecordedRequest):
       .filter((path) => files.has(path))
       .map((path) => ({
         path,
-        ...(withText ? { rawTextBlob: fake.binary.has(path) ? null : files.get(path)!.content } : {}),
+        ...(withText
+          ? { rawTextBlob: fake.binary.has(path) || fake.legacy.has(path) ? null : files.get(path)!.content }
+          : {}),
       }));
     repository[`b${alias[1]}`] = { nodes };
   }
@@ -43,7 +45,10 @@ function revisions(fake: FakeGitLab, variables: Record<string, unknown>): FakeRe
     const files = sha ? fake.git.filesAt(sha) : new Map();
     const nodes = (variables.paths as string[])
       .filter((path) => files.has(path))
-      .map((path) => ({ path, rawTextBlob: fake.binary.has(path) ? null : files.get(path)!.content }));
+      .map((path) => ({
+        path,
+        rawTextBlob: fake.binary.has(path) || fake.legacy.has(path) ? null : files.get(path)!.content,
+      }));
     repository[name] = { nodes };
   }
   return { body: { data: { project: { repository } } } };

@@ -50,8 +50,8 @@ export const badRequest = (message: string): FakeResponse => ({ status: 400, bod
 export class FakeGitLab {
   static readonly origin = 'https://gitlab.test';
   readonly http = new FakeHttp([FakeGitLab.origin]);
-  readonly project = 'shop/platform/gitops';
-  readonly projectId = 42;
+  readonly project: string;
+  readonly projectId: number;
   readonly self = { id: 77, username: 'gantry-bot' };
   /** Access tokens the instance accepts (replicas in a test may each use their own). */
   readonly tokens = new Set(['glpat-test']);
@@ -65,13 +65,21 @@ export class FakeGitLab {
   readonly members = new Map<number, { access_level: number; state: string }>();
   /** Paths whose text GraphQL withholds (binary blobs). */
   readonly binary = new Set<string>();
+  /**
+   * Paths stored in another encoding than UTF-8 (path → the bytes git holds): GraphQL withholds
+   * their text (`rawTextBlob` null) and the raw endpoint returns these bytes as text/plain.
+   */
+  readonly legacy = new Map<string, Buffer>();
   /** Runs just before a commit is written: tests move branches here to lose races. */
   beforeCommit: (() => void) | undefined;
   readonly root: string;
   #nextId = 500;
 
-  constructor(files: Record<string, string>, root = '') {
+  /** `project`: another project than shop/platform/gitops (id 42), to mount beside it (`mount`). */
+  constructor(files: Record<string, string>, root = '', project = 'shop/platform/gitops', projectId = 42) {
     this.root = root;
+    this.project = project;
+    this.projectId = projectId;
     this.git = new FakeGit(files);
     this.#routes();
   }
@@ -86,6 +94,25 @@ export class FakeGitLab {
       token: 'glpat-test',
       dispatcher: this.http.agent,
     });
+  }
+
+  /** Whether a request is about this fake's project (REST path by path or id, or GraphQL fullPath). */
+  serves(request: RecordedRequest): boolean {
+    const prefix = `${this.apiRoot}/projects/`;
+    if (request.path.startsWith(prefix)) {
+      const id = decodeURIComponent(request.path.slice(prefix.length).split('/')[0]!);
+      return id === this.project || id === String(this.projectId);
+    }
+    return (
+      request.path === `${this.root}/api/graphql` &&
+      (request.body as { variables?: Record<string, unknown> } | undefined)?.variables?.project ===
+        this.project
+    );
+  }
+
+  /** Another project on the same GitLab: its requests are answered by `other`. */
+  mount(other: FakeGitLab): void {
+    this.http.mount(other.http, (request) => other.serves(request));
   }
 
   newId(): number {
@@ -223,7 +250,7 @@ export class FakeGitLab {
         const file = sha ? this.git.filesAt(sha).get(params.path!) : undefined;
         if (!file) return gitlabNotFound('File');
         return {
-          body: file.content,
+          body: this.legacy.get(params.path!) ?? file.content,
           headers: {
             'content-type': this.binary.has(params.path!)
               ? 'application/octet-stream'

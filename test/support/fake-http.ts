@@ -99,6 +99,7 @@ export class FakeHttp {
   readonly injected: Array<{ method: string; path: string; fault: Fault }> = [];
   readonly #routes: Route[] = [];
   readonly #faults: FaultRule[] = [];
+  readonly #mounts: { other: FakeHttp; matches: (request: RecordedRequest) => boolean }[] = [];
 
   constructor(origins: readonly string[]) {
     this.mock.disableNetConnect();
@@ -123,16 +124,20 @@ export class FakeHttp {
             headers,
             at: Date.now(),
           };
-          this.requests.push(request);
+          const mounted = this.#mounts.find((m) => m.matches(request));
+          const owner = mounted ? mounted.other : this;
+          owner.requests.push(request);
           const fault = (options as { [FAULT]?: Fault })[FAULT];
           const response =
-            fault && 'status' in fault ? fault : fault && 'reset' in fault ? {} : this.#dispatch(request);
+            fault && 'status' in fault ? fault : fault && 'reset' in fault ? {} : owner.#dispatch(request);
           // A string body with its own content type is sent as is (raw file endpoints).
-          const raw = typeof response.body === 'string' && response.headers?.['content-type'];
+          const raw =
+            (typeof response.body === 'string' || response.body instanceof Uint8Array) &&
+            response.headers?.['content-type'];
           return {
             statusCode: response.status ?? 200,
             data: raw
-              ? (response.body as string)
+              ? (response.body as string | Buffer)
               : response.body === undefined
                 ? ''
                 : JSON.stringify(response.body),
@@ -200,6 +205,15 @@ export class FakeHttp {
         handler.onResponseError?.(controller!, Object.assign(new Error('socket hang up'), { code })),
       onResponseError: (c, error) => handler.onResponseError?.(c, error),
     });
+  }
+
+  /**
+   * Requests `matches` picks are answered (and recorded) by `other`, as if one server held both:
+   * a second repository or project on the same forge origin.
+   */
+  mount(other: FakeHttp, matches: (request: RecordedRequest) => boolean): this {
+    this.#mounts.push({ other, matches });
+    return this;
   }
 
   /** A `fetch` bound to this fake, for clients that take one (Octokit). */

@@ -95,7 +95,7 @@ type World = ReturnType<typeof layoutWorld>;
 
 /** Runs one step; returns what a reviewer sees: replies, PRs opened or changed, and every diff. */
 export async function runStep(world: World, layout: Layout, step: LayoutStep): Promise<string> {
-  const appRepo = `shop/${step.release?.app}-app`;
+  const appRepo = `shop/${step.release?.app}`; // each app names it as apps.<app>.source
   if (step.release && !world.forge.repos.has(appRepo))
     world.forge.seed(appRepo, {
       '.gantry.yml': `version: 1\ndeploy: { repo: ${layout.home}, app: ${step.release.app}, trigger: tag }\n`,

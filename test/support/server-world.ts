@@ -47,7 +47,10 @@ export async function githubServer(
   settings: Partial<ServerSettings> = {},
 ): Promise<ServerWorld<FakeGitHub>> {
   const files = exampleGitops();
-  files['.gantry.yml'] += '\ndeploy: { repo: shop/gitops, app: web, trigger: tag }\n';
+  // Only apps.web.source may release web: here the GitOps repository itself.
+  files['.gantry.yml'] =
+    `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/gitops')}\n` +
+    'deploy: { repo: shop/gitops, app: web, trigger: tag }\n';
   const fake = new FakeGitHub(files);
   fake.http.on('POST', '/app/installations/:id/access_tokens', () => ({
     status: 201,
@@ -97,7 +100,10 @@ export async function gitlabServer(
   settings: Partial<ServerSettings> = {},
 ): Promise<ServerWorld<FakeGitLab>> {
   const files = exampleGitops();
-  files['.gantry.yml'] += '\ndeploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
+  // Only apps.web.source may release web: here the GitOps project itself.
+  files['.gantry.yml'] =
+    `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/platform/gitops')}\n` +
+    'deploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
   const fake = new FakeGitLab(files);
   const { logs, log } = capture();
   const server = await createGantryServer(

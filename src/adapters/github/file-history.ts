@@ -60,7 +60,7 @@ export async function fileHistory(
     throw new NotFoundError(`${what}: the ref does not name a commit`);
   const out: FileRevision[] = [];
   for (const node of commit.history.nodes) {
-    const content = node.file ? await blobText(client, repo, node.file.object, what) : null;
+    const content = node.file ? await blobText(client, repo, node.file.object, what, path) : null;
     out.push({ sha: node.oid, subject: node.messageHeadline, content });
   }
   return out;

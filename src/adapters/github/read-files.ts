@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../core/errors.ts';
+import { forgeText } from '../shared/forge-text.ts';
 import { call } from './errors.ts';
 import type { GitHubClient } from './octokit.ts';
 import { octalMode, type RepoRef } from './repo.ts';
@@ -95,7 +96,10 @@ export async function readCommitFiles(
       files: new Map(),
     };
     for (const [i, path] of chunk.entries()) {
-      result.files.set(path, await fileOf(client, repo, commit[`f${i}`] as FileNode | null, withText, what));
+      result.files.set(
+        path,
+        await fileOf(client, repo, commit[`f${i}`] as FileNode | null, withText, what, path),
+      );
     }
   }
   return result!;
@@ -116,19 +120,24 @@ async function fileOf(
   node: FileNode | null,
   withText: boolean,
   what: string,
+  path: string,
 ): Promise<FileAtCommit | null> {
   if (!node) return null;
   const mode = octalMode(node.mode)!;
   if (!withText) return { mode, text: null };
-  return { mode, text: await blobText(client, repo, node.object, what) };
+  return { mode, text: await blobText(client, repo, node.object, what, path) };
 }
 
-/** A blob's text from GraphQL, or from the blob API when GraphQL truncated or withheld it; null for a non-blob. */
+/**
+ * A blob's text from GraphQL, or from the blob API when GraphQL truncated or withheld it (its
+ * bytes checked as the CLI checks a file: UTF-8, 1 MiB); null for a non-blob.
+ */
 export async function blobText(
   client: GitHubClient,
   repo: RepoRef,
   blob: BlobNode | null | undefined,
   what: string,
+  path: string,
 ): Promise<string | null> {
   if (blob?.__typename !== 'Blob') return null;
   if (typeof blob.text === 'string' && !blob.isTruncated) return blob.text;
@@ -136,5 +145,5 @@ export async function blobText(
   const { data } = await call(`${what}: blob ${blob.oid}`, () =>
     client.rest.git.getBlob({ owner: repo.owner, repo: repo.repo, file_sha: blob.oid! }),
   );
-  return Buffer.from(data.content, 'base64').toString('utf8');
+  return forgeText(path, Buffer.from(data.content, 'base64'));
 }

@@ -15,6 +15,7 @@ import type {
   TreeEntry,
 } from '../../ports/forge.ts';
 import { BoundedMap } from '../shared/bounded-map.ts';
+import { forgeText, readLimited } from '../shared/forge-text.ts';
 import * as branches from './branches.ts';
 import { createGitLabClients, type GitLabApi, type GitLabConnection, type GraphqlCall } from './client.ts';
 import { branchHead, writeCommit } from './commit.ts';
@@ -80,12 +81,17 @@ export class GitLabForge implements Forge {
     return { sha, files };
   }
 
-  /** GitLab withholds a binary blob's text from GraphQL; the raw endpoint has every byte. */
+  /**
+   * GitLab withholds a binary blob's text from GraphQL; the raw endpoint has every byte. Read as
+   * bytes (gitbeaker would decode text/plain with replacement characters) and checked as the
+   * CLI checks a file: UTF-8, 1 MiB.
+   */
   async #raw(id: string, path: string, sha: string): Promise<string> {
-    const raw = await call(`GitLab raw ${id}:${path}@${sha.slice(0, 12)}`, () =>
-      this.#api.RepositoryFiles.showRaw(id, path, sha),
+    const what = `GitLab raw ${id}:${path}@${sha.slice(0, 12)}`;
+    const stream = await call(what, () =>
+      this.#api.RepositoryFiles.showRaw(id, path, sha, { asStream: true } as never),
     );
-    return typeof raw === 'string' ? raw : await (raw as unknown as Blob).text();
+    return forgeText(path, await readLimited(stream as unknown as ReadableStream<Uint8Array>));
   }
 
   /** Two calls: the commits that changed the path, then the file at each (one GraphQL query per 25). */

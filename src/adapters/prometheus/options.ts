@@ -13,6 +13,11 @@ export function prometheusOptions(
   env: Readonly<Record<string, string | undefined>>,
   overrideUrl?: string,
 ): PrometheusOptions {
+  if (typeof config === 'string' && !/^https?:\/\//.test(config) && overrideUrl === undefined) {
+    throw new ValidationError(
+      `canary.prometheus names the datasource "${config}", which only the bot resolves; give the URL (--prometheus URL)`,
+    );
+  }
   const settings = typeof config === 'string' ? { url: config } : config;
   const headers: Record<string, string> = { ...('headers' in settings ? settings.headers : {}) };
   const auth = 'auth' in settings ? settings.auth : undefined;

@@ -122,7 +122,11 @@ const targetName = z
   );
 
 const app = strictObject({
-  source: repo.optional().describe('The application repository, for compare links and changelogs.'),
+  source: repo
+    .optional()
+    .describe(
+      'The application repository: the only one whose tags the bot releases into this app (required for bot releases), and the target of compare links.',
+    ),
   artifacts: z.array(artifact).min(1, 'expected at least one artifact'),
   dependsOn: z.array(name).optional().describe('Apps promoted before this one.'),
   environments: z
@@ -250,8 +254,16 @@ const labelMatchers = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
+const datasourceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected an http(s) URL or a datasource name')
+  .describe(
+    'A Prometheus datasource the bot declares: "default" (PROMETHEUS_URL) or <name> (GANTRY_PROMETHEUS_<NAME>_URL).',
+  );
+
 const prometheus = z.union([
   httpUrl,
+  datasourceName,
   strictObject({
     url: httpUrl,
     auth: z

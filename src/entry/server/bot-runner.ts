@@ -19,6 +19,8 @@ const REMEMBER_DELIVERY_MS = 24 * 60 * 60_000;
 /** Settings and services every use case of this server shares. */
 export type RunnerServices = Pick<ChatOpsDeps, 'botName' | 'ignoreAuthors' | 'build' | 'jobs' | 'metricsFor'>;
 
+type AnalyzeNowCall = Parameters<NonNullable<ChatOpsDeps['analyzeNow']>>[0];
+
 export class BotRunner {
   readonly telemetry: Telemetry;
   readonly log: Log;
@@ -64,28 +66,15 @@ export class BotRunner {
       clock: this.clock,
       log: this.log,
       lock: this.lock,
-      record: (_event, outcome) => this.telemetry.promotions.inc({ action: outcome }),
+      record: (event, outcome) =>
+        event === 'promotion'
+          ? this.telemetry.promotions.inc({ action: outcome })
+          : this.telemetry.releasesRefused.inc({ forge: outcome }),
+      // `/gantry canary` runs the watch's analysis now, when this server can reach Prometheus.
+      ...(this.services.metricsFor
+        ? { analyzeNow: (request: AnalyzeNowCall) => this.#analyzeNow(deps, request) }
+        : {}),
     };
-    // `/gantry canary` runs the watch's analysis now, when this server can reach Prometheus.
-    if (this.services.metricsFor) {
-      deps.analyzeNow = async (request) => {
-        const result = await analyzeNow(
-          { ...deps, forge: instrumentForge(request.forge, this.telemetry) },
-          {
-            repo: request.repo,
-            number: request.number,
-            ...(request.app ? { app: request.app } : {}),
-            ...(request.environment ? { environment: request.environment } : {}),
-            ...(request.window ? { window: request.window } : {}),
-          },
-        );
-        return {
-          verdict: result.verdict,
-          summary: result.results.map((r) => r.summary).join('; '),
-          url: result.url,
-        };
-      };
-    }
     return deps;
   }
 
@@ -111,6 +100,24 @@ export class BotRunner {
     return work;
   }
 
+  async #analyzeNow(deps: ChatOpsDeps, request: AnalyzeNowCall) {
+    const result = await analyzeNow(
+      { ...deps, forge: instrumentForge(request.forge, this.telemetry) },
+      {
+        repo: request.repo,
+        number: request.number,
+        ...(request.app ? { app: request.app } : {}),
+        ...(request.environment ? { environment: request.environment } : {}),
+        ...(request.window ? { window: request.window } : {}),
+      },
+    );
+    return {
+      verdict: result.verdict,
+      summary: result.results.map((r) => r.summary).join('; '),
+      url: result.url,
+    };
+  }
+
   /** Runs one delivery's work, counted and timed; its promise is tracked until settled. */
   run(forge: 'github' | 'gitlab', event: string, work: () => Promise<Outcome>): Promise<Outcome> {
     const stop = this.telemetry.duration.startTimer({ forge, event });
@@ -128,11 +135,7 @@ export class BotRunner {
         throw error;
       },
     );
-    this.#inFlight.add(running);
-    running.then(
-      () => this.#inFlight.delete(running),
-      () => this.#inFlight.delete(running),
-    );
+    this.track(running);
     return running;
   }
 

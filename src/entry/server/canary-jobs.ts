@@ -4,15 +4,14 @@ import type { GitHubClient } from '../../adapters/github/octokit.ts';
 import { BullMqJobs } from '../../adapters/jobs/bullmq.ts';
 import { InProcessJobs, type JobsLog } from '../../adapters/jobs/in-process.ts';
 import { PrometheusMetrics } from '../../adapters/prometheus/client.ts';
-import { prometheusOptions } from '../../adapters/prometheus/options.ts';
 import { CANARY_QUEUE } from '../../app/canary-watch.ts';
 import { watchHandler } from '../../app/canary-watch-step.ts';
 import type { CanaryConfig } from '../../core/config/schema.ts';
-import { ValidationError } from '../../core/errors.ts';
 import type { Forge, RepoPath } from '../../ports/forge.ts';
 import type { Jobs } from '../../ports/jobs.ts';
 import type { Metrics } from '../../ports/metrics.ts';
 import type { BotRunner } from './bot-runner.ts';
+import { readDatasources, resolveDatasource } from './datasources.ts';
 
 /** BullMQ on Redis when REDIS_URL is set; in-process (not durable) otherwise. */
 export function createJobs(redisUrl: string | undefined, log: JobsLog, lockMs?: number): Jobs {
@@ -22,37 +21,17 @@ export function createJobs(redisUrl: string | undefined, log: JobsLog, lockMs?: 
   return new BullMqJobs({ url: redisUrl, log, ...lock });
 }
 
-/** Only these variables may hold Prometheus credentials for the bot. */
-export const CREDENTIAL_PREFIX = 'PROMETHEUS_';
-
 /**
- * The metrics backend of a repository's `canary:` section. The file names the variables that
- * hold credentials; the bot reads only PROMETHEUS_* ones, so a repository's configuration
- * cannot send the bot's own secrets (GITLAB_TOKEN, PRIVATE_KEY) to a URL of its choosing.
+ * The metrics backend of a repository's `canary:` section: one of the datasources the operator
+ * declared (by name, or by a URL equal to one's), with that datasource's credentials. A
+ * repository's configuration never decides where the bot's credentials are sent.
+ * Throws UsageError at start-up when the declarations are malformed.
  */
 export function botMetrics(
   env: Readonly<Record<string, string | undefined>>,
 ): (canary: CanaryConfig) => Metrics {
-  const allowed = Object.fromEntries(
-    Object.entries(env).filter(([name]) => name.startsWith(CREDENTIAL_PREFIX)),
-  );
-  return (canary) => {
-    const auth = typeof canary.prometheus === 'object' ? canary.prometheus.auth : undefined;
-    const names =
-      auth?.type === 'bearer'
-        ? { tokenEnv: auth.tokenEnv }
-        : auth?.type === 'basic'
-          ? { usernameEnv: auth.usernameEnv, passwordEnv: auth.passwordEnv }
-          : {};
-    for (const [field, name] of Object.entries(names)) {
-      if (!name.startsWith(CREDENTIAL_PREFIX)) {
-        throw new ValidationError(
-          `canary.prometheus.auth.${field}: the bot reads credentials only from variables named ${CREDENTIAL_PREFIX}*; "${name}" is not one`,
-        );
-      }
-    }
-    return new PrometheusMetrics(prometheusOptions(canary.prometheus, allowed));
-  };
+  const sources = readDatasources(env);
+  return (canary) => new PrometheusMetrics(resolveDatasource(canary.prometheus, sources));
 }
 
 export type ForgeResolver = (kind: 'github' | 'gitlab', repo: RepoPath) => Promise<Forge>;

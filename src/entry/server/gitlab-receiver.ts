@@ -5,38 +5,59 @@ import type { BotRunner } from './bot-runner.ts';
 import { normaliseGitLab, projectOf } from './gitlab-events.ts';
 import { BodyTooLarge, readBody, send } from './http.ts';
 import { type GitLabSecret, secretFor } from './settings.ts';
+import { refuse, type WebhookGuard } from './webhook-guard.ts';
 
 /** GitLab's own limit for webhook request bodies is 25 MB; gantry needs far less. */
 export const MAX_GITLAB_BODY = 5 * 1024 * 1024;
 
 /**
- * POST /api/gitlab/webhooks: checks X-Gitlab-Token in constant time against the secret for
- * the payload's project, answers 202 at once (GitLab gives up after 10 s and may disable a
- * slow hook) and runs the use case in the background, tracked for shutdown.
+ * POST /api/gitlab/webhooks. Before a byte of the body is read, X-Gitlab-Token must equal one
+ * of the configured secrets (constant time) and Content-Length fit the limit and the body
+ * budget; once read, the token must be the secret for the payload's project. Answers 202 at
+ * once (GitLab gives up after 10 s and may disable a slow hook) and runs the use case in the
+ * background, tracked for shutdown. Answers are fixed texts, never an error's message.
  */
+/** One decoder for every body: creating a fatal TextDecoder per request costs more than decoding. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export function gitlabReceiver(options: {
   forge: Forge;
   secrets: readonly GitLabSecret[];
   runner: BotRunner;
+  guard: WebhookGuard;
 }) {
+  const { guard } = options;
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    if (request.method !== 'POST') return send(response, 405, { error: 'use POST' });
-    if (!options.runner.accepting) return send(response, 503, { error: 'shutting down' });
+    if (request.method !== 'POST') return refuse(response, 405, 'use POST');
+    if (!options.runner.accepting) return refuse(response, 503, 'shutting down');
+    if (!guard.admit(request, response)) return;
+    const given = request.headers['x-gitlab-token'];
+    if (typeof given !== 'string' || !options.secrets.some((s) => sameSecret(given, s.secret)))
+      return guard.refuseUnauthenticated(request, response, 'X-Gitlab-Token does not match');
+    const declared = request.headers['content-length'];
+    const length = declared === undefined ? MAX_GITLAB_BODY : Number(declared);
+    if (!Number.isSafeInteger(length) || length < 0)
+      return refuse(response, 400, 'Content-Length is not a number');
+    if (length > MAX_GITLAB_BODY) return refuse(response, 413, `body exceeds ${MAX_GITLAB_BODY} bytes`);
+    const release = guard.budget.tryAcquire(length);
+    if (!release) return refuse(response, 503, 'too many deliveries in flight', { 'retry-after': '5' });
     let payload: unknown;
     let body: Buffer;
     try {
       body = await readBody(request, MAX_GITLAB_BODY);
-      payload = JSON.parse(body.toString('utf8'));
+      payload = JSON.parse(utf8.decode(body));
     } catch (error) {
-      if (error instanceof BodyTooLarge) return send(response, 413, { error: error.message });
+      if (error instanceof BodyTooLarge)
+        return refuse(response, 413, `body exceeds ${MAX_GITLAB_BODY} bytes`);
       return send(response, 400, { error: 'body is not JSON' });
+    } finally {
+      release();
     }
+    // The token opened the door; it must also be the one that guards this project.
     const project = projectOf(payload);
     const expected = project === undefined ? undefined : secretFor(options.secrets, project);
-    const given = request.headers['x-gitlab-token'];
-    if (expected === undefined || typeof given !== 'string' || !sameSecret(given, expected)) {
-      return send(response, 401, { error: 'X-Gitlab-Token does not match' });
-    }
+    if (expected === undefined || !sameSecret(given, expected))
+      return guard.refuseUnauthenticated(request, response, 'X-Gitlab-Token does not match');
     const header = String(request.headers['x-gitlab-event'] ?? '');
     const normalised = normaliseGitLab(header, payload);
     if ('ignored' in normalised) {

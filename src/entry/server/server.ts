@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Logger, pino } from 'pino';
-import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import { Probot, ProbotOctokit } from 'probot';
 import { GitLabForge } from '../../adapters/gitlab/index.ts';
 import { RedisLock } from '../../adapters/jobs/redis-lock.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from '../../core/retry/policy.ts';
@@ -13,6 +13,7 @@ import { botMetrics, createJobs, jobForges, watchCanaries } from './canary-jobs.
 import { deliveryForges } from './delivery-deps.ts';
 import { DELIVERY_QUEUE, type Delivery, type DeliveryRetry, deliveryHandler } from './delivery-jobs.ts';
 import { githubApp } from './github-app.ts';
+import { githubReceiver } from './github-receiver.ts';
 import { githubSetupHandler, readRegistration } from './github-setup.ts';
 import { gitlabReceiver } from './gitlab-receiver.ts';
 import { send } from './http.ts';
@@ -20,6 +21,7 @@ import { internalRoutes, listen } from './internal-routes.ts';
 import type { ServerSettings } from './settings.ts';
 import { SWEEP_QUEUE, scheduleSweep, sweepHandler } from './sweep-jobs.ts';
 import { createTelemetry } from './telemetry.ts';
+import { DEFAULT_LIMITS, WebhookGuard } from './webhook-guard.ts';
 
 /** gantry's version: onboarding PRs pin the include and the Action to `v<version>`. */
 const { version: VERSION } = JSON.parse(
@@ -30,7 +32,6 @@ const { version: VERSION } = JSON.parse(
 
 export const GITHUB_PATH = '/api/github/webhooks';
 export const GITLAB_PATH = '/api/gitlab/webhooks';
-export const MAX_GITHUB_BODY = 25 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /** `fetch` that gives up after `ms` (Octokit reports it as a failed request: retryable). */
@@ -164,6 +165,8 @@ export async function createGantryServer(
     },
     sharedLock,
   );
+  // One guard for both routes: a source's rate and failures count across forges.
+  const guard = new WebhookGuard(settings.webhooks ?? DEFAULT_LIMITS);
   let probot: Probot | undefined;
   let github: Route;
   let setup: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | undefined;
@@ -182,11 +185,8 @@ export async function createGantryServer(
       // Replicas share one pacing and rate-limit state (Bottleneck on Redis).
       ...(settings.redisUrl ? { redisConfig: settings.redisUrl } : {}),
     });
-    const middleware = await createNodeMiddleware(githubApp(runner), { probot, webhooksPath: GITHUB_PATH });
-    github = (request, response) =>
-      runner.accepting
-        ? middleware(request, response, () => send(response, 404, { error: 'not found' }))
-        : send(response, 503, { error: 'shutting down' });
+    await probot.load(githubApp(runner));
+    github = githubReceiver({ probot, secret: settings.github.secret, runner, guard });
   } else {
     setup = githubSetupHandler({
       registration: settings.registration ?? readRegistration({}),
@@ -210,7 +210,7 @@ export async function createGantryServer(
     : undefined;
   const gitlab: Route | undefined =
     settings.gitlab && gitlabForge
-      ? gitlabReceiver({ forge: gitlabForge, secrets: settings.gitlab.secrets, runner })
+      ? gitlabReceiver({ forge: gitlabForge, secrets: settings.gitlab.secrets, runner, guard })
       : undefined;
 
   let listening = false;
@@ -219,16 +219,8 @@ export async function createGantryServer(
   const route = async (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (await probes(path, response, { metrics: !internal })) return;
-    if (path === GITHUB_PATH) {
-      // GitHub caps webhook payloads at 25 MB and always sends Content-Length; Probot reads the
-      // body whole, so anything bigger or unsized is refused before it is read.
-      const length = Number(request.headers['content-length'] ?? Number.NaN);
-      if (request.method === 'POST' && !Number.isFinite(length))
-        return send(response, 411, { error: 'Content-Length required' });
-      if (length > MAX_GITHUB_BODY)
-        return send(response, 413, { error: `body exceeds ${MAX_GITHUB_BODY} bytes` });
-      return github(request, response);
-    }
+    // The receiver checks the signature header and Content-Length before reading a byte.
+    if (path === GITHUB_PATH) return github(request, response);
     if (path === GITLAB_PATH) {
       return gitlab
         ? gitlab(request, response)

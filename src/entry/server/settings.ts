@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors.ts';
 import { type RegistrationSettings, readRegistration } from './github-setup.ts';
 import { loadPrivateKey } from './private-key.ts';
+import { DEFAULT_LIMITS, type WebhookLimits } from './webhook-guard.ts';
 
 /** A GitLab webhook secret for every project under a path (`group`, `group/sub`, `group/sub/project`). */
 export interface GitLabSecret {
@@ -32,6 +33,8 @@ export interface ServerSettings {
   requestTimeoutMs?: number;
   /** How often repositories gantry worked on are swept for orphaned gantry/* branches (GANTRY_SWEEP_MS). */
   sweepMs?: number;
+  /** Webhook edge limits (GANTRY_WEBHOOK_*); defaults when absent. */
+  webhooks?: WebhookLimits;
   /** The name `@<name> …` commands may use. */
   botName: string;
   logLevel: string;
@@ -105,6 +108,7 @@ export function readSettings(env: Record<string, string | undefined>): ServerSet
     ...(github ? { github } : { registration: readRegistration(env) }),
     ...(gitlab ? { gitlab } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    webhooks: webhookLimits(env),
     botName: env.GANTRY_BOT_NAME ?? 'gantry',
     logLevel: env.LOG_LEVEL ?? 'info',
   };
@@ -122,6 +126,26 @@ function optionalMs<K extends string>(
   if (!Number.isInteger(ms) || ms <= 0)
     throw new UsageError(`${name}: expected a positive number of milliseconds, got "${raw}"`);
   return { [key]: ms } as Partial<Record<K, number>>;
+}
+
+/** GANTRY_WEBHOOK_RATE, _BURST, _AUTH_FAILURES, _BODIES, _BODY_BYTES (positive integers) and GANTRY_TRUST_PROXY=1. */
+function webhookLimits(env: Record<string, string | undefined>): WebhookLimits {
+  const int = (name: string, fallback: number) => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new UsageError(`${name}: expected a positive integer, got "${text}"`);
+    return value;
+  };
+  return {
+    ratePerSecond: int('GANTRY_WEBHOOK_RATE', DEFAULT_LIMITS.ratePerSecond),
+    burst: int('GANTRY_WEBHOOK_BURST', DEFAULT_LIMITS.burst),
+    failures: int('GANTRY_WEBHOOK_AUTH_FAILURES', DEFAULT_LIMITS.failures),
+    bodies: int('GANTRY_WEBHOOK_BODIES', DEFAULT_LIMITS.bodies),
+    bodyBytes: int('GANTRY_WEBHOOK_BODY_BYTES', DEFAULT_LIMITS.bodyBytes),
+    trustProxy: env.GANTRY_TRUST_PROXY === '1' || env.GANTRY_TRUST_PROXY === 'true',
+  };
 }
 
 /** `GITLAB_WEBHOOK_SECRET` for every project, `GITLAB_WEBHOOK_SECRETS` = {"group/sub": "secret"} per path. */

@@ -54,8 +54,15 @@ export function createTelemetry() {
     labelNames: ['forge', 'action'] as const,
     registers: [registry],
   });
+  const releasesRefused = new Counter({
+    name: 'gantry_releases_refused_total',
+    help: "Releases refused because the releasing repository is not the app's apps.<app>.source",
+    labelNames: ['forge'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    releasesRefused,
     sweeps,
     deliveries,
     duration,
@@ -69,25 +76,67 @@ export function createTelemetry() {
 
 export type Telemetry = ReturnType<typeof createTelemetry>;
 
-/** The same forge, counting every call by method and outcome (`ok` or the error's code). */
+const TARGET = Symbol('forge');
+const TELEMETRY = Symbol('telemetry');
+type Wrapped = { [TARGET]: Forge; [TELEMETRY]: Telemetry };
+/** One wrapper prototype per forge class, built once. */
+const wrappers = new WeakMap<object, object>();
+
+/**
+ * The same forge, counting every call by method and outcome (`ok` or the error's code).
+ * A plain object on a prototype built once per forge class, not a Proxy: one wrapper per
+ * delivery, and V8 keeps a Proxy's target (the delivery's Octokit) alive across young-generation
+ * collections, which doubled the server's heap under load (bench/serve.bench.ts).
+ */
 export function instrumentForge<F extends Forge>(forge: F, telemetry: Telemetry): F {
-  return new Proxy(forge, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || property === 'constructor') return value;
-      // Methods run on the real instance: adapters keep private (#) state a proxy cannot reach.
-      if (property === 'compareUrl') return value.bind(target);
-      return async (...args: unknown[]) => {
-        const labels = { forge: target.kind, endpoint: String(property) };
-        try {
-          const result = await value.apply(target, args);
-          telemetry.forgeCalls.inc({ ...labels, status: 'ok' });
-          return result;
-        } catch (error) {
-          telemetry.forgeCalls.inc({ ...labels, status: (error as { code?: string }).code ?? 'error' });
-          throw error;
-        }
-      };
-    },
-  });
+  const proto = Object.getPrototypeOf(forge) as object;
+  let wrapper = wrappers.get(proto);
+  if (!wrapper) {
+    wrapper = buildWrapper(proto);
+    wrappers.set(proto, wrapper);
+  }
+  const instrumented = Object.create(wrapper) as Wrapped & Record<string, unknown>;
+  instrumented[TARGET] = forge;
+  instrumented[TELEMETRY] = telemetry;
+  // Own fields (`kind`) read as they are; methods defined on the instance are counted too.
+  for (const [key, value] of Object.entries(forge)) {
+    instrumented[key] = typeof value === 'function' ? counted(key, value as Method) : value;
+  }
+  return instrumented as unknown as F;
+}
+
+type Method = (...args: unknown[]) => unknown;
+
+function counted(name: string, method: Method): Method {
+  return async function (this: Wrapped, ...args: unknown[]) {
+    const target = this[TARGET];
+    const labels = { forge: target.kind, endpoint: name };
+    try {
+      const result = await method.apply(target, args);
+      this[TELEMETRY].forgeCalls.inc({ ...labels, status: 'ok' });
+      return result;
+    } catch (error) {
+      this[TELEMETRY].forgeCalls.inc({ ...labels, status: (error as { code?: string }).code ?? 'error' });
+      throw error;
+    }
+  };
+}
+
+function buildWrapper(proto: object): object {
+  const wrapper: Record<string, Method> = {};
+  for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const name of Object.getOwnPropertyNames(p)) {
+      if (name === 'constructor' || name in wrapper) continue;
+      const value = Object.getOwnPropertyDescriptor(p, name)?.value;
+      if (typeof value !== 'function') continue;
+      // Methods run on the real instance: adapters keep private (#) state a wrapper cannot reach.
+      wrapper[name] =
+        name === 'compareUrl'
+          ? function (this: Wrapped, ...args: unknown[]) {
+              return (value as Method).apply(this[TARGET], args);
+            }
+          : counted(name, value as Method);
+    }
+  }
+  return wrapper;
 }
