@@ -46,7 +46,7 @@ export async function analyzeNow(deps: BotDeps, request: AnalyzeNowRequest): Pro
     const metadata = parsePromotionBody(pr.body);
     if (!metadata) {
       throw new UsageError(
-        'this is not a gantry promotion PR: say which app and environment to analyse (--app, --env)',
+        'this is not a gantry promotion PR: run `/gantry canary` on one, or `gantry analyze --app APP --env ENV` from the CLI',
       );
     }
     app ??= metadata.app;
@@ -62,7 +62,7 @@ export async function analyzeNow(deps: BotDeps, request: AnalyzeNowRequest): Pro
     const known = allLocations(config).some((l) => l.name === environment || l.environment === environment);
     if (!known && !request.environment) {
       throw new UsageError(
-        `this PR promotes from ${environment}, not from an environment: say which environment to analyse (--env)`,
+        `this PR promotes from ${environment}, not from an environment: analyse one with \`gantry analyze --app APP --env ENV\` from the CLI`,
       );
     }
     targets = resolveDestination(config, environment).locations.map((l) => l.name);

@@ -279,7 +279,7 @@ describe('analyzeNow (/gantry canary)', () => {
       }),
     });
     await expect(analyzeNow(world.deps, { repo: REPO, number: release.number })).rejects.toThrow(
-      'this PR promotes from shop/web@v1.6.0, not from an environment: say which environment to analyse (--env)',
+      'this PR promotes from shop/web@v1.6.0, not from an environment: analyse one with `gantry analyze --app APP --env ENV` from the CLI',
     );
     const plain = world.forge.addPullRequest(REPO, { head: 'feature' });
     await expect(analyzeNow(world.deps, { repo: REPO, number: plain.number })).rejects.toThrow(
