@@ -1,7 +1,10 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InProcessJobs } from '../../src/adapters/jobs/in-process.ts';
+import { DELIVERY_QUEUE } from '../../src/entry/server/delivery-jobs.ts';
 import { createGantryServer, type GantryServer } from '../../src/entry/server/server.ts';
 import { DEFAULT_LIMITS, type WebhookLimits } from '../../src/entry/server/webhook-guard.ts';
+import type { Jobs } from '../../src/ports/jobs.ts';
 import { FakeGitHub } from '../support/fake-github.ts';
 import { FakeGitLab } from '../support/fake-gitlab.ts';
 import { exampleGitops } from '../support/gitops-fixture.ts';
@@ -25,7 +28,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(limits: Partial<WebhookLimits> = {}, gitopsConfig?: string) {
+async function start(limits: Partial<WebhookLimits> = {}, gitopsConfig?: string, jobs?: Jobs) {
   const files = exampleGitops();
   if (gitopsConfig) files['.gantry.yml'] = gitopsConfig;
   github = new FakeGitHub(files);
@@ -49,6 +52,7 @@ async function start(limits: Partial<WebhookLimits> = {}, gitopsConfig?: string)
       githubThrottle: false,
       gitlabDispatcher: gitlab.http.agent,
       log: pino({ level: process.env.E2E_LOG ?? 'silent' }),
+      ...(jobs ? { jobs } : {}),
     },
   );
   await server.start();
@@ -178,6 +182,39 @@ describe('webhook edge: answers', () => {
     expect(await (await fetch(`${server!.url}/metrics`)).text()).toMatch(
       /gantry_webhook_deliveries_total\{forge="github",event="push",outcome="failed"\} 1/,
     );
+  });
+
+  it('GitHub: a verified delivery that cannot be stored as a job gets 503, fixed, and acts on nothing', async () => {
+    // The jobs backend refuses (Redis unreachable): GitHub must see a failed delivery.
+    const jobs = new InProcessJobs();
+    const enqueue = jobs.enqueue.bind(jobs);
+    let down = true;
+    jobs.enqueue = (queue, payload, options) =>
+      down && queue === DELIVERY_QUEUE
+        ? Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:6379'))
+        : enqueue(queue, payload, options);
+    await start({}, undefined, jobs);
+    const payload = inRepository(
+      githubExample('push', (p) => String(p.ref).startsWith('refs/tags/')),
+      'shop/gitops',
+    );
+    payload.ref = 'refs/tags/v1.0.0';
+    payload.after = github.git.branches.get('main');
+    payload.deleted = false;
+    const body = Buffer.from(JSON.stringify(payload));
+    const answer = await rawPost(githubUrl(), githubHeaders(sign(body.toString())), body);
+    expect([answer.status, jsonOf(answer)]).toEqual([
+      503,
+      { error: 'could not accept the delivery; try again' },
+    ]);
+    expect(Number(answer.headers['content-length'])).toBe(answer.body.length);
+    expect(answer.body.toString()).not.toContain('10.0.0.7');
+    await server!.runner.idle();
+    expect(forgeCalls()).toEqual([]);
+    // Stored once the backend is back: the redelivery is accepted.
+    down = false;
+    const again = await rawPost(githubUrl(), githubHeaders(sign(body.toString())), body);
+    expect([again.status, jsonOf(again)]).toEqual([202, { accepted: true }]);
   });
 
   it('GitHub: a delivery without an installation is acknowledged (200) and acts on nothing', async () => {

@@ -72,7 +72,7 @@ export function githubReceiver(options: {
       return send(response, 200, { ignored: 'delivery without an installation' });
     }
     // Answered only once the delivery is stored as a job (the handlers enqueue it): a delivery
-    // the bot could not store is answered 500, which GitHub shows as failed and can redeliver.
+    // the bot could not store is answered 503, which GitHub shows as failed and can redeliver.
     try {
       await runner.track(probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]));
     } catch (error) {
@@ -80,7 +80,7 @@ export function githubReceiver(options: {
         { forge: 'github', event: name, delivery: id, err: error },
         `github ${name} not accepted`,
       );
-      return refuse(response, 500, 'the delivery could not be stored; redeliver it');
+      return refuse(response, 503, 'could not accept the delivery; try again');
     }
     send(response, 202, { accepted: true });
   };
