@@ -11,6 +11,7 @@ import { defaultComponent, type IncludeSource, renderIncludeItems } from '../cor
 import type { BuildJob } from '../core/build/job-model.ts';
 import type { Platform } from '../core/build/validate-job.ts';
 import { ValidationError } from '../core/errors.ts';
+import type { FileResult } from '../ports/repo-source.ts';
 import { type PlanRequest, planBuildJobs } from './plan-build-jobs.ts';
 
 export { forgeRepoSource, type RepoSource } from './repo-source.ts';
@@ -27,12 +28,8 @@ export interface RenderCiRequest extends PlanRequest {
   force?: boolean;
 }
 
-/** A file as it should be; the caller writes it (CLI --write) or proposes it (bot PR). */
-export interface FileResult {
-  path: string;
-  content: string;
-  changed: boolean;
-}
+// A file as it should be (ports/, shared with the adapters that write it).
+export type { FileResult };
 
 export interface RenderCiResult {
   platform: Platform;

@@ -1,15 +1,8 @@
 import type { ForgeFiles, RepoPath } from '../ports/forge.ts';
+import type { RepoSource } from '../ports/repo-source.ts';
 
-/** The repository files renderCi reads: a working tree for the CLI, a forge ref for the bot. */
-export interface RepoSource {
-  /** A file's text, or null when it does not exist. */
-  readFile(path: string): Promise<string | null>;
-  /**
-   * Every file path (`/`-separated, repository-relative) that could be a build file. It may
-   * return more than that (a forge's whole tree): renderCi applies the discovery rules.
-   */
-  listCandidateFiles(): Promise<readonly string[]>;
-}
+// The type lives in ports/ (adapters implement it); re-exported for the use cases' callers.
+export type { RepoSource };
 
 /**
  * A repository at a ref on a forge as a RepoSource: how the bot renders for an onboarding

@@ -4,3 +4,5 @@ export type * from './forge.ts';
 export { PERMISSION_ORDER } from './forge.ts';
 export type * from './jobs.ts';
 export type * from './metrics.ts';
+export type * from './lock.ts';
+export type * from './repo-source.ts';

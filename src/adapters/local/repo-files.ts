@@ -1,9 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import type { FileResult } from '../../app/render-ci.ts';
-import type { RepoSource } from '../../app/repo-source.ts';
 import { isBuildFile, isIgnoredDir } from '../../core/build/discover.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import type { FileResult, RepoSource } from '../../ports/repo-source.ts';
 import { WorkingTree } from './working-tree.ts';
 
 /** A working tree on disk as renderCi's RepoSource: files as they are now, committed or not. */
