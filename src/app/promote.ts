@@ -1,6 +1,5 @@
 import type { GantryConfig } from '../core/config/schema.ts';
 import { resolveDestination } from '../core/promote/environments.ts';
-import { fileKey } from '../core/promote/file-key.ts';
 import {
   type PlanInputs,
   type PromotionPlan,
