@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGantryServer } from '../../src/entry/server/server.ts';
 import { FakeGitHub } from '../support/fake-github.ts';
-import { exampleGitops } from '../support/gitops-fixture.ts';
+import { selfReleasingGitops } from '../support/gitops-fixture.ts';
 import { type RunningRedis, startRedis } from '../support/redis.ts';
 import { githubTagPush } from '../support/server-world.ts';
 import { appPrivateKey, deliverGitHub, WEBHOOK_SECRET } from '../support/webhooks.ts';
@@ -17,11 +17,7 @@ afterAll(async () => {
 
 describe('gantry serve for GitHub with REDIS_URL', () => {
   it("delivers through BullMQ and paces GitHub writes with Probot's Redis-backed throttling (Bottleneck keys in Redis)", async () => {
-    const files = exampleGitops();
-    // Only apps.web.source may release web: here the GitOps repository itself.
-    files['.gantry.yml'] =
-      `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/gitops')}\n` +
-      'deploy: { repo: shop/gitops, app: web, trigger: tag }\n';
+    const files = selfReleasingGitops('shop/gitops', 'tag');
     const fake = new FakeGitHub(files);
     fake.http.on('POST', '/app/installations/:id/access_tokens', () => ({
       status: 201,

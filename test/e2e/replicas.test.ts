@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitLab } from '../support/fake-gitlab.ts';
 import { type GantryProcess, startGantry, waitFor } from '../support/gantry-process.ts';
-import { exampleGitops } from '../support/gitops-fixture.ts';
+import { selfReleasingGitops } from '../support/gitops-fixture.ts';
 import { bridgeTo, type Loopback } from '../support/loopback.ts';
 import { type RunningRedis, startRedis } from '../support/redis.ts';
 
@@ -47,11 +47,7 @@ function deliver(replica: GantryProcess, event: string, payload: unknown, id: st
 
 describe('three gantry serve replicas on one redis-server', () => {
   it('replays and concurrent deliveries: one branch, one MR, one comment; a replica killed mid-delivery: another finishes it', async () => {
-    const files = exampleGitops();
-    // Only apps.web.source may release web: here the GitOps project itself.
-    files['.gantry.yml'] =
-      `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/platform/gitops')}\n` +
-      'deploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
+    const files = selfReleasingGitops('shop/platform/gitops', 'pipeline');
     const fake = new FakeGitLab(files);
     for (const n of [0, 1, 2]) fake.tokens.add(`glpat-replica-${n}`);
     // The first create of the 1.7.0 MR hangs: whoever sends it is killed while it waits.
@@ -152,11 +148,7 @@ describe('three gantry serve replicas on one redis-server', () => {
   }, 60_000);
 
   it('one replica, killed with SIGKILL while a delivery runs, started again: the accepted delivery runs', async () => {
-    const files = exampleGitops();
-    // Only apps.web.source may release web: here the GitOps project itself.
-    files['.gantry.yml'] =
-      `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/platform/gitops')}\n` +
-      'deploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
+    const files = selfReleasingGitops('shop/platform/gitops', 'pipeline');
     const fake = new FakeGitLab(files);
     let hung = false;
     let release: () => void = () => {};

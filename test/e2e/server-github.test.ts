@@ -4,7 +4,7 @@ import { parsePromotionBody } from '../../src/core/promote/pr-body.ts';
 import { createGantryServer, type GantryServer } from '../../src/entry/server/server.ts';
 import { FakeGitHub } from '../support/fake-github.ts';
 import { expectWellFormed, sent } from '../support/github-harness.ts';
-import { exampleGitops } from '../support/gitops-fixture.ts';
+import { selfReleasingGitops } from '../support/gitops-fixture.ts';
 import {
   appPrivateKey,
   deliverGitHub,
@@ -18,12 +18,7 @@ const key = appPrivateKey();
 
 /** The example GitOps repo as a monorepo: it also deploys itself as app `web`. */
 function monorepo(): Record<string, string> {
-  const files = exampleGitops();
-  // Only apps.web.source may release web: here the GitOps repository itself.
-  files['.gantry.yml'] =
-    `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/gitops')}\n` +
-    'deploy: { repo: shop/gitops, app: web, trigger: tag }\n';
-  return files;
+  return selfReleasingGitops('shop/gitops', 'tag');
 }
 
 let fake: FakeGitHub;

@@ -6,7 +6,7 @@ import { createGantryServer, type GantryServer } from '../../src/entry/server/se
 import { repoRoot } from '../support/cli.ts';
 import { FakeGitLab } from '../support/fake-gitlab.ts';
 import { expectGitLabWellFormed } from '../support/gitlab-harness.ts';
-import { exampleGitops } from '../support/gitops-fixture.ts';
+import { selfReleasingGitops } from '../support/gitops-fixture.ts';
 import { deliverGitLab } from '../support/webhooks.ts';
 
 const SECRET = 'gitlab-e2e-secret';
@@ -25,11 +25,7 @@ let fake: FakeGitLab;
 let server: GantryServer;
 
 beforeEach(async () => {
-  const files = exampleGitops();
-  // Only apps.web.source may release web: here the GitOps project itself.
-  files['.gantry.yml'] =
-    `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/platform/gitops')}\n` +
-    'deploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
+  const files = selfReleasingGitops('shop/platform/gitops', 'pipeline');
   fake = new FakeGitLab(files);
   server = await createGantryServer(
     {

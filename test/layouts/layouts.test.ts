@@ -8,8 +8,6 @@ import { layoutWorld, loadLayout, runStep, stepName } from '../support/layout-ha
  * Each fixture under test/fixtures/layouts is a small GitOps repository (or several) shaped
  * like a public one, with the steps of its chain in layout.yml. Every step's outcome (replies,
  * PRs, commits, diffs) is compared with expected/<step>.txt; UPDATE_LAYOUTS=1 rewrites them.
- * A step that `requires:` a feature of another branch is skipped, and so is every later step
- * of that layout (they build on it), with the reason in the test name.
  */
 const root = join(repoRoot, 'test/fixtures/layouts');
 const update = process.env.UPDATE_LAYOUTS === '1';
@@ -18,14 +16,8 @@ for (const name of readdirSync(root).sort()) {
   const layout = loadLayout(join(root, name));
   describe(`layout ${name}`, () => {
     const world = layoutWorld(layout);
-    let blocked: string | undefined;
     layout.steps.forEach((step, index) => {
       const title = stepName(step, index);
-      blocked ??= step.requires?.length ? step.requires.join(', ') : undefined;
-      if (blocked) {
-        it.skip(`${title} (requires ${blocked})`, () => {});
-        return;
-      }
       it(title, async () => {
         const actual = `${await runStep(world, layout, step)}\n`;
         const file = join(layout.dir, 'expected', `${title.replace(/[^A-Za-z0-9.-]+/g, '-')}.txt`);

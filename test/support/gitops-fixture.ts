@@ -17,6 +17,18 @@ export function exampleGitops(): Record<string, string> {
   return out;
 }
 
+/**
+ * examples/gitops as a monorepo that also releases its own app `web` into itself. Only
+ * `apps.web.source` may release web, so the source becomes the GitOps repository itself.
+ */
+export function selfReleasingGitops(repo: string, trigger: 'tag' | 'pipeline'): Record<string, string> {
+  const files = exampleGitops();
+  files['.gantry.yml'] =
+    `${files['.gantry.yml']!.replace('source: shop/web', `source: ${repo}`)}\n` +
+    `deploy: { repo: ${repo}, app: web, trigger: ${trigger} }\n`;
+  return files;
+}
+
 export const APP_REPO_CONFIG = `version: 1
 build:
   images: [{ name: registry.example.com/shop/web }]

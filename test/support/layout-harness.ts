@@ -25,8 +25,6 @@ export interface LayoutStep {
   checksPass?: string;
   /** Someone else commits to a repository's default branch (`null` deletes a file). */
   edit?: { repo: string; files: Record<string, string | null>; message?: string };
-  /** Features other branches bring: the step is skipped until they are merged. */
-  requires?: string[];
   name?: string;
 }
 

@@ -4,7 +4,7 @@ import type { ServerSettings } from '../../src/entry/server/settings.ts';
 import { FakeGitHub } from './fake-github.ts';
 import { FakeGitLab } from './fake-gitlab.ts';
 import { exampleResponse } from './github-openapi.ts';
-import { exampleGitops } from './gitops-fixture.ts';
+import { selfReleasingGitops } from './gitops-fixture.ts';
 import { appPrivateKey, githubExample, inRepository, WEBHOOK_SECRET } from './webhooks.ts';
 
 /**
@@ -46,11 +46,7 @@ export async function githubServer(
   options: Partial<ServerOptions> = {},
   settings: Partial<ServerSettings> = {},
 ): Promise<ServerWorld<FakeGitHub>> {
-  const files = exampleGitops();
-  // Only apps.web.source may release web: here the GitOps repository itself.
-  files['.gantry.yml'] =
-    `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/gitops')}\n` +
-    'deploy: { repo: shop/gitops, app: web, trigger: tag }\n';
+  const files = selfReleasingGitops('shop/gitops', 'tag');
   const fake = new FakeGitHub(files);
   fake.http.on('POST', '/app/installations/:id/access_tokens', () => ({
     status: 201,
@@ -99,11 +95,7 @@ export async function gitlabServer(
   options: Partial<ServerOptions> = {},
   settings: Partial<ServerSettings> = {},
 ): Promise<ServerWorld<FakeGitLab>> {
-  const files = exampleGitops();
-  // Only apps.web.source may release web: here the GitOps project itself.
-  files['.gantry.yml'] =
-    `${files['.gantry.yml']!.replace('source: shop/web', 'source: shop/platform/gitops')}\n` +
-    'deploy: { repo: shop/platform/gitops, app: web, trigger: pipeline }\n';
+  const files = selfReleasingGitops('shop/platform/gitops', 'pipeline');
   const fake = new FakeGitLab(files);
   const { logs, log } = capture();
   const server = await createGantryServer(
